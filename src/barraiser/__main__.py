@@ -1,0 +1,3 @@
+from barraiser.cli.main import entry
+
+entry()

@@ -1,0 +1,40 @@
+"""The `barraiser` command: a thin adapter over the library.
+
+Imports of heavy modules happen inside commands so that `barraiser --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from barraiser import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="barraiser")
+def cli() -> None:
+    """Bar Raiser: practise AI product system design interviews and get a debrief
+    that quotes your own words, with when you said them."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI and return its exit code (tests call this)."""
+    from barraiser.cli import grade  # noqa: F401  (registers commands)
+
+    try:
+        cli.main(args=argv, prog_name="barraiser", standalone_mode=False)
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except click.ClickException as e:
+        e.show()
+        return 2 if isinstance(e, click.UsageError) else e.exit_code
+    except click.Abort:
+        click.echo("Aborted.", err=True)
+        return 1
+    return 0
+
+
+def entry() -> None:
+    sys.exit(main())
