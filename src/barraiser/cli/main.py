@@ -28,8 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as e:
         return e.exit_code
     except click.ClickException as e:
+        # Every user-caused problem (bad file, bad option) exits 2 with one line.
         e.show()
-        return 2 if isinstance(e, click.UsageError) else e.exit_code
+        return 2
     except click.Abort:
         click.echo("Aborted.", err=True)
         return 1

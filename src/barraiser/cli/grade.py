@@ -1,0 +1,43 @@
+"""`barraiser grade FILE`: grade a transcript and print or write the debrief."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from barraiser.cli.main import cli
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["terminal", "markdown", "md", "html", "json"]),
+              default=None, help="Output format (default: terminal, or from --output's extension).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the debrief to this file instead of standard output.")
+@click.option("--candidate", default=None, help="The speaker whose words are graded (default: most words).")
+@click.option("--prompt", "prompt_id", default=None, help="The prompt ID, to fit the fixes' examples to it.")
+def grade(file: Path, fmt: str | None, output: Path | None, candidate: str | None, prompt_id: str | None) -> None:
+    """Grade an interview transcript: Zoom or Teams VTT, SRT, Markdown or text notes
+    with [mm:ss] stamps, Bar Raiser JSON, or a written answer with no stamps."""
+    from barraiser.errors import UserError
+    from barraiser.grading import grade_file
+    from barraiser.render import format_for_path, render
+
+    if fmt is None:
+        fmt = (format_for_path(str(output)) if output else None) or "terminal"
+    try:
+        report = grade_file(file, candidate=candidate, prompt_id=prompt_id)
+    except UserError as e:
+        raise click.ClickException(e.message) from None
+    color = output is None and fmt == "terminal" and sys.stdout.isatty()
+    text = render(report, fmt, color=color)
+    if output:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as e:
+            raise click.ClickException(f"{output}: cannot write the report: {e.strerror}") from None
+        click.echo(f"Wrote the {fmt} debrief to {output} (verdict: {report.verdict}).", err=True)
+    else:
+        click.echo(text, nl=False)

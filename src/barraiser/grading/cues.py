@@ -1,0 +1,119 @@
+"""Surface cues of a unit that sentence embeddings are known to miss.
+
+Embeddings place "we need a fallback" and "we don't need a fallback" side by
+side; they barely see whether a sentence is a question or carries a figure. These
+cues are fed to the classifier as features and used by the rules in detect.py.
+They describe form (negation, question, number, list), never the topic, so they
+carry over to people who phrase things differently.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+                 r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|"
+                 r"half|double|triple|twice|quarter|tenfold|dozen")
+NUMBER = re.compile(rf"\d|%|\bper ?cent\b|\b(?:{_NUMBER_WORDS})\b|\b\d*x\b", re.I)
+QUESTION_START = re.compile(
+    r"^(?:(?:so|and|ok(?:ay)?|um+|uh+|right|also|just|quick question|first|then|before i (?:start|begin|dive in)|"
+    r"one (?:more )?thing)[,\s]+)*"
+    r"(?:is|are|was|were|do|does|did|can|could|should|would|will|may|might|shall|have|has|"
+    r"what|what's|whats|who|whom|which|where|when|why|how|am i|are we|is it|is this|"
+    r"i(?:'d| would) (?:like|love|want) to (?:know|ask|understand|check|clarify|confirm)|"
+    r"i (?:want|wanted|need) to (?:know|ask|understand|check|clarify|confirm)|"
+    r"i(?:'m| am) (?:curious|wondering)|can i ask|may i ask|let me ask|quick question|"
+    r"just to (?:clarify|confirm|check)|to clarify|do we know|are we talking|"
+    r"are we (?:building|designing|focus|target)|should i (?:assume|focus)|"
+    r"is the (?:goal|focus|user)|any (?:constraints|data)|tell me (?:more )?about)\b", re.I)
+NEGATION = re.compile(r"\b(?:not|no|never|without|nothing|none|neither|nor|cannot|can't|won't|"
+                      r"wouldn't|don't|doesn't|didn't|shouldn't|isn't|aren't|n't)\b|n't\b", re.I)
+# Naming an idea only to set it aside: "we don't need a fallback", "I'll skip cold start".
+REFUSAL = re.compile(
+    r"\b(?:(?:do|does|did|would|will|should)\s?n[o']t|not|never|no)\s+(?:really\s+|even\s+|actually\s+)?"
+    r"(?:need|bother|worry|care|going to (?:worry|bother|need|do|spend|cover|get into|think)|"
+    r"want to (?:worry|bother|spend|get into)|think we need|have time)|"
+    r"\bno need\b|\bnot (?:needed|necessary|important|worth|relevant|a priority|something)\b|"
+    r"\b(?:skip|skipping|ignore|ignoring|park|parking|leave out|leaving out|set aside|punt|punting on)\b|"
+    r"\bout of scope\b|\bnot in scope\b|\bwon't (?:cover|address|handle|go into|get into)\b|"
+    r"\b(?:overkill|premature|unnecessary)\b", re.I)
+# What turns a refusal into a real answer: "not an error, instead we show..."
+REDIRECT = re.compile(r"\b(?:instead|rather|but|so (?:we|i)|we(?:'d| would) (?:show|fall|use|give|route|send)|"
+                      r"fall(?:s)? back|falls? back|default to)\b", re.I)
+AGREEMENT = re.compile(
+    r"^(?:(?:yes|yeah|yep|yup|sure|right|exactly|agreed|absolutely|totally|correct|definitely|"
+    r"of course|ok(?:ay)?|got it|makes sense|that makes sense|good point|fair|fair enough|"
+    r"sounds good|true|i agree|agree|mm+|mhm|uh-huh|great|perfect|cool|noted|understood)"
+    r"[\s,.!-]*)+(?:that'?s (?:right|fair|true|a good point)|i think so|for sure|yes)?[\s.!]*$", re.I)
+_WORDS = re.compile(r"[A-Za-z0-9'%-]+")
+_STOP = set("""a an the and or but so of to in on for with at by from as is are was were be been being it
+its this that these those i we you they he she me us our my your their them then than there here
+do does did have has had will would can could should may might must just really very also like um uh
+yeah yes okay ok well kind sort basically actually think know mean going get got let lets let's""".split())
+
+
+def words(text: str) -> list[str]:
+    return _WORDS.findall(text.lower())
+
+
+def content_words(text: str) -> list[str]:
+    return [w for w in words(text) if w not in _STOP and len(w) > 2]
+
+
+def is_question(text: str) -> bool:
+    t = text.strip()
+    return t.endswith("?") or bool(QUESTION_START.match(t))
+
+
+def has_number(text: str) -> bool:
+    return bool(NUMBER.search(text))
+
+
+def is_refusal(text: str) -> bool:
+    """Names an idea to set it aside, with no alternative offered after it."""
+    m = REFUSAL.search(text)
+    if not m:
+        return False
+    return not REDIRECT.search(text, m.end())
+
+
+def is_agreement_only(text: str) -> bool:
+    return bool(AGREEMENT.match(text.strip()))
+
+
+def is_list_like(text: str) -> bool:
+    """A bare list of terms: many separators, almost no words between them.
+
+    "User, metric, constraint, trade-off, fallback, guardrail, all covered." is a
+    list; "We show popular spots, labelled, when confidence is low." is not.
+    """
+    parts = [p for p in re.split(r",|;|/|\band\b|\bplus\b", text) if p.strip()]
+    if len(parts) < 4:
+        return False
+    short = sum(1 for p in parts if len(content_words(p)) <= 2)
+    return short / len(parts) >= 0.75
+
+
+def echo_share(text: str, previous: str) -> float:
+    """Share of the unit's content words that the interviewer just said."""
+    mine = set(content_words(text))
+    if not mine or not previous:
+        return 0.0
+    theirs = set(content_words(previous))
+    return len(mine & theirs) / len(mine)
+
+
+FEATURE_NAMES = ("question", "number", "negation", "refusal", "agreement", "list", "length")
+
+
+def features(text: str) -> list[float]:
+    n = len(words(text))
+    return [
+        float(is_question(text)),
+        float(has_number(text)),
+        float(bool(NEGATION.search(text))),
+        float(is_refusal(text)),
+        float(is_agreement_only(text)),
+        float(is_list_like(text)),
+        min(n, 40) / 40.0,
+    ]

@@ -1,0 +1,172 @@
+"""Find the rubric's signals in the candidate's words.
+
+Each unit (about a sentence) of the candidate's turns is embedded and scored by a
+per-signal logistic classifier over [sentence embedding, form cues] (trained by
+`barraiser.grading.training` on the labelled sentences in dev/ and the shipped
+exemplars). Rules then remove what a classifier over embeddings is known to get
+wrong, all of them about form rather than topic:
+
+- only the candidate's turns are read: an interviewer's "what's your fallback?"
+  is never the candidate's fallback;
+- "yes, exactly" after the interviewer said it all, and a sentence that only
+  repeats the interviewer's words, earn nothing;
+- a bare list of terms ("user, metric, constraint, fallback...") earns nothing;
+- an idea named only to be set aside ("we don't need a fallback") earns nothing;
+- a red flag spoken in the negative ("I wouldn't A/B test everything") or as a
+  deferral ("multilingual is a v2 thing") is not raised;
+- a scoping question must be a question; a quantified impact must carry a figure.
+
+Findings are immutable evidence records that quote the transcript verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from barraiser.content.models import SIGNAL_IDS
+from barraiser.grading import cues
+from barraiser.grading.embeddings import EmbeddingBackend, get_backend
+from barraiser.grading.units import Unit, candidate_units
+from barraiser.transcript.model import Transcript
+
+MODEL_PATH = Path(__file__).with_name("models") / "detector.npz"
+
+RED_FLAGS = ("technical_kpi_goal", "ab_test_everything", "collect_all_data", "solution_sprawl",
+             "cargo_cult_model", "infra_deep_dive", "training_internals", "error_as_fallback")
+# Red flags that a negation or deferral in the same sentence turns into their opposite.
+_NEGATABLE_FLAGS = {"ab_test_everything", "collect_all_data", "solution_sprawl", "error_as_fallback",
+                    "technical_kpi_goal", "infra_deep_dive", "training_internals", "cargo_cult_model"}
+_DEFERRAL = re.compile(r"\b(?:instead of|rather than|avoid|v2|version two|later on|down the (?:road|line)|"
+                       r"phase (?:two|2)|not (?:now|for (?:now|v1|the first))|parking lot|park(?:ed)? that|"
+                       r"out of scope|wouldn't|won't|shouldn't|don't want|do not want|not going to|never)\b",
+                       re.I)
+ECHO_SHARE = 0.6      # a short sentence made of the interviewer's words is an echo
+ECHO_MAX_WORDS = 20
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One piece of evidence: a signal, where it was said, the verbatim quote."""
+
+    signal_id: str
+    unit: int
+    turn: int
+    at_s: float
+    quote: str
+    confidence: float
+
+    @property
+    def id(self) -> str:
+        return f"{self.signal_id}@{self.turn}:{self.at_s:.1f}"
+
+
+class SignalModel:
+    """The trained weights: one logistic classifier per signal, and its threshold."""
+
+    def __init__(self, weights: np.ndarray, bias: np.ndarray, thresholds: np.ndarray,
+                 signal_ids: list[str], backend_name: str, cue_scale: float):
+        self.weights, self.bias, self.thresholds = weights, bias, thresholds
+        self.signal_ids = signal_ids
+        self.backend_name = backend_name
+        self.cue_scale = cue_scale
+        self.index = {s: i for i, s in enumerate(signal_ids)}
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> "SignalModel":
+        with np.load(path, allow_pickle=False) as z:
+            return cls(z["weights"], z["bias"], z["thresholds"], [str(s) for s in z["signal_ids"]],
+                       str(z["backend"]), float(z["cue_scale"]))
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(x @ self.weights.T + self.bias)))
+
+
+def unit_matrix(units: list[Unit], backend: EmbeddingBackend, cue_scale: float) -> np.ndarray:
+    """Rows of [embedding, scaled form cues], the classifier's input."""
+    emb = backend.embed([u.text for u in units])
+    cue = np.array([cues.features(u.text) for u in units], dtype=np.float32).reshape(len(units), -1)
+    return np.hstack([emb, cue * cue_scale]).astype(np.float32)
+
+
+@lru_cache(maxsize=1)
+def default_model() -> SignalModel:
+    return SignalModel.load()
+
+
+def allowed(signal_id: str, unit: Unit) -> bool:
+    """The form rules: may this unit count as evidence of this signal at all?"""
+    text = unit.text
+    if cues.is_agreement_only(text) or cues.is_list_like(text):
+        return False
+    n_words = len(cues.words(text))
+    if n_words <= ECHO_MAX_WORDS and cues.echo_share(text, unit.prev_interviewer) >= ECHO_SHARE:
+        return False
+    if signal_id in RED_FLAGS:
+        if signal_id in _NEGATABLE_FLAGS and _DEFERRAL.search(text):
+            return False
+        return True
+    if cues.is_refusal(text):
+        return False
+    if signal_id == "clarifying_question" and not cues.is_question(text):
+        return False
+    if signal_id in ("user_impact_quantified", "threshold_justified") and not cues.has_number(text):
+        return False
+    return True
+
+
+class Detector:
+    def __init__(self, model: SignalModel | None = None, backend: EmbeddingBackend | None = None):
+        self.model = model or default_model()
+        self.backend = backend or get_backend()
+
+    def unit_scores(self, units: list[Unit]) -> np.ndarray:
+        if not units:
+            return np.zeros((0, len(self.model.signal_ids)))
+        return self.model.probabilities(unit_matrix(units, self.backend, self.model.cue_scale))
+
+    def detect(self, tr: Transcript, thresholds: dict[str, float] | None = None
+               ) -> tuple[list[Unit], dict[str, list[Finding]]]:
+        units = candidate_units(tr)
+        probs = self.unit_scores(units)
+        return units, findings_from_scores(units, probs, self.model, thresholds)
+
+
+def findings_from_scores(units: list[Unit], probs: np.ndarray, model: SignalModel,
+                         thresholds: dict[str, float] | None = None) -> dict[str, list[Finding]]:
+    """Apply thresholds and rules to per-unit probabilities (kept apart so training can tune)."""
+    out: dict[str, list[Finding]] = {s: [] for s in SIGNAL_IDS}
+    for s in SIGNAL_IDS:
+        j = model.index[s]
+        thr = thresholds[s] if thresholds and s in thresholds else float(model.thresholds[j])
+        for k, u in enumerate(units):
+            p = float(probs[k, j])
+            if p >= thr and allowed(s, u):
+                out[s].append(Finding(s, u.position, u.turn, u.at_s, u.text, round(p, 3)))
+    # Failure modes need two concrete, different ways the system fails: the signal
+    # is present from the second one on (or one sentence that names several).
+    fm = out["failure_modes"]
+    if fm:
+        multi = [f for f in fm if _names_several(f.quote)]
+        if len(fm) >= 2:
+            second = fm[1]
+            first_multi = multi[0] if multi else None
+            start = first_multi if first_multi and first_multi.at_s <= second.at_s else second
+            out["failure_modes"] = [start] + [f for f in fm if f is not start]
+        elif multi:
+            out["failure_modes"] = multi
+        else:
+            out["failure_modes"] = []
+    return out
+
+
+_ENUMERATION = re.compile(r"\b(?:two|three|four|several|couple of|both|first|second|another|also|"
+                          r"one is|the other)\b|,.*\b(?:and|or)\b", re.I)
+
+
+def _names_several(text: str) -> bool:
+    return bool(_ENUMERATION.search(text)) and len(cues.words(text)) >= 12
