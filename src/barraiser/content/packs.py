@@ -23,7 +23,7 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from barraiser.content.models import FailureCase, Prompt, SignalExemplars, StatementPair, Thesis
+from barraiser.content.models import FailureCase, PackMeta, Prompt, SignalExemplars, StatementPair, Thesis
 from barraiser.errors import ContentError, NotFound
 
 CORE_PACK = Path(__file__).with_name("packs") / "core"
@@ -85,6 +85,8 @@ def parse_list(model: type[M], path: Path) -> list[M]:
 
 
 def load_pack(folder: Path, into: Content) -> Content:
+    if (folder / "pack.yaml").exists():
+        parse(PackMeta, folder / "pack.yaml", read_yaml(folder / "pack.yaml"))
     for path in sorted((folder / "prompts").glob("*.yaml")):
         p = parse(Prompt, path, read_yaml(path))
         if p.id != path.stem:
