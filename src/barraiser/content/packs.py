@@ -54,7 +54,8 @@ def read_yaml(path: Path):
     except (OSError, UnicodeDecodeError) as e:
         raise ContentError(f"cannot read the file: {e}", source=str(path)) from e
     try:
-        return yaml.safe_load(text)
+        # libyaml's C loader when present: about 8x faster than the pure-Python one
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as e:
         line = getattr(getattr(e, "problem_mark", None), "line", None)
         raise ContentError(f"not valid YAML: {getattr(e, 'problem', e)}", source=str(path),
@@ -63,7 +64,7 @@ def read_yaml(path: Path):
 
 def validation_error(path: Path, e: ValidationError, prefix: str = "") -> ContentError:
     first = e.errors()[0]
-    where = prefix + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"]).lstrip(".")
+    where = (prefix + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in first["loc"])).lstrip(".")
     more = f" (and {len(e.errors()) - 1} more problems)" if len(e.errors()) > 1 else ""
     return ContentError(f"{where or '(top)'}: {first['msg']}{more}", source=str(path))
 

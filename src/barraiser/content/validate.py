@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from barraiser.content.models import PHASE_IDS, SIGNAL_IDS, Prompt
+from barraiser.content.models import PHASE_IDS, SIGNAL_IDS, PackMeta, Prompt
 from barraiser.content.packs import (CORE_PACK, FailureCase, SignalExemplars, StatementPair, Thesis, parse,
                                      parse_list, read_yaml)
 from barraiser.errors import ContentError
@@ -80,17 +80,15 @@ def validate_pack(folder: Path, *, require_all_signals: bool = False) -> list[Pr
                 and not child.name.startswith("."):
             problems.append(Problem(str(child), "", "unexpected file or folder in a pack (expected prompts/, "
                                                     "exemplars/, pairs*.yaml, theses.yaml, failures.yaml, pack.yaml)"))
+    if (folder / "pack.yaml").exists():
+        attempt(lambda q: parse(PackMeta, q, read_yaml(q)), folder / "pack.yaml")  # load_pack parses it too
     for path in sorted((folder / "prompts").glob("*.yaml")) if (folder / "prompts").is_dir() else []:
-        data = attempt(read_yaml, path)
-        if data is None:
-            continue
-        p = attempt(parse, Prompt, path, data)
+        p = attempt(lambda q: parse(Prompt, q, read_yaml(q)), path)  # an empty file is an error too
         if p:
             problems.extend(check_prompt(p, path))
     seen_signals: Counter = Counter()
     for path in sorted((folder / "exemplars").glob("*.yaml")) if (folder / "exemplars").is_dir() else []:
-        data = attempt(read_yaml, path)
-        ex = attempt(parse, SignalExemplars, path, data) if data is not None else None
+        ex = attempt(lambda q: parse(SignalExemplars, q, read_yaml(q)), path)
         if ex:
             seen_signals[ex.signal] += 1
             if ex.signal != path.stem:

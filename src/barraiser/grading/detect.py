@@ -1,9 +1,10 @@
 """Find the rubric's signals in the candidate's words.
 
-Each unit (about a sentence) of the candidate's turns is embedded and scored by a
-per-signal logistic classifier over [sentence embedding, form cues] (trained by
-`barraiser.grading.training` on the labelled sentences in dev/ and the shipped
-exemplars). Rules then remove what a classifier over embeddings is known to get
+Each unit (about a sentence) of the candidate's turns is scored per signal by
+two logistic classifiers whose probabilities are averaged: one over [sentence
+embedding, form cues], one over word n-grams (grading/lexical.py). Both are
+trained by `barraiser.grading.training` on the labelled sentences in dev/, the
+shipped exemplars and the train split's transcripts. Rules then remove what a classifier over embeddings is known to get
 wrong, all of them about form rather than topic:
 
 - only the candidate's turns are read: an interviewer's "what's your fallback?"
@@ -31,6 +32,7 @@ import numpy as np
 from barraiser.content.models import SIGNAL_IDS
 from barraiser.grading import cues
 from barraiser.grading.embeddings import EmbeddingBackend, get_backend
+from barraiser.grading.lexical import LexicalModel
 from barraiser.grading.units import Unit, candidate_units
 from barraiser.transcript.model import Transcript
 
@@ -66,24 +68,45 @@ class Finding:
 
 
 class SignalModel:
-    """The trained weights: one logistic classifier per signal, and its threshold."""
+    """The trained weights: per signal, an embedding classifier and a word n-gram
+    classifier whose probabilities are averaged, and the threshold on the average."""
 
     def __init__(self, weights: np.ndarray, bias: np.ndarray, thresholds: np.ndarray,
-                 signal_ids: list[str], backend_name: str, cue_scale: float):
+                 signal_ids: list[str], backend_name: str, cue_scale: float,
+                 lexical: LexicalModel | None = None, embedding_share: float = 1.0):
         self.weights, self.bias, self.thresholds = weights, bias, thresholds
         self.signal_ids = signal_ids
         self.backend_name = backend_name
         self.cue_scale = cue_scale
+        self.lexical = lexical
+        self.embedding_share = embedding_share if lexical is not None else 1.0
         self.index = {s: i for i, s in enumerate(signal_ids)}
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> "SignalModel":
         with np.load(path, allow_pickle=False) as z:
+            lexical = None
+            if "lex_vocabulary" in z:
+                lexical = LexicalModel([str(t) for t in z["lex_vocabulary"]], z["lex_idf"], z["lex_weights"],
+                                       z["lex_bias"])
             return cls(z["weights"], z["bias"], z["thresholds"], [str(s) for s in z["signal_ids"]],
-                       str(z["backend"]), float(z["cue_scale"]))
+                       str(z["backend"]), float(z["cue_scale"]), lexical, float(z["embedding_share"]))
 
-    def probabilities(self, x: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-(x @ self.weights.T + self.bias)))
+    def save(self, path: Path, **extra) -> None:
+        arrays = dict(weights=self.weights, bias=self.bias, thresholds=self.thresholds,
+                      signal_ids=np.array(self.signal_ids), backend=np.array(self.backend_name),
+                      cue_scale=np.array(self.cue_scale), embedding_share=np.array(self.embedding_share))
+        if self.lexical is not None:
+            arrays.update(lex_vocabulary=np.array(self.lexical.vocabulary), lex_idf=self.lexical.idf,
+                          lex_weights=self.lexical.weights, lex_bias=self.lexical.bias)
+        arrays.update({k: np.array(v) for k, v in extra.items()})
+        np.savez_compressed(path, **arrays)
+
+    def probabilities(self, x: np.ndarray, texts: list[str] | None = None) -> np.ndarray:
+        p = 1.0 / (1.0 + np.exp(-(x @ self.weights.T + self.bias)))
+        if self.lexical is not None and texts is not None:
+            p = self.embedding_share * p + (1.0 - self.embedding_share) * self.lexical.probabilities(texts)
+        return p
 
 
 def unit_matrix(units: list[Unit], backend: EmbeddingBackend, cue_scale: float) -> np.ndarray:
@@ -127,7 +150,8 @@ class Detector:
     def unit_scores(self, units: list[Unit]) -> np.ndarray:
         if not units:
             return np.zeros((0, len(self.model.signal_ids)))
-        return self.model.probabilities(unit_matrix(units, self.backend, self.model.cue_scale))
+        return self.model.probabilities(unit_matrix(units, self.backend, self.model.cue_scale),
+                                        [u.text for u in units])
 
     def detect(self, tr: Transcript, thresholds: dict[str, float] | None = None
                ) -> tuple[list[Unit], dict[str, list[Finding]]]:
