@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 
 # Until the web app lands: grade a shipped example interview and show the debrief.
 run demo: $(STAMP)
-	$(VENV)/bin/barraiser grade examples/mock-interview.vtt --prompt fitness-video-feed
+	$(VENV)/bin/barraiser grade examples/mock-interview.vtt --prompt account-takeover-detection
 
 test: $(STAMP)
 	$(PY) -m pytest -q

@@ -15,7 +15,8 @@ def grade(transcript, prompt_id: str | None = None, *, detector=None) -> Report:
     from barraiser.grading.detect import Detector
     from barraiser.grading.scoring import build_report
 
-    prompt = load_content().prompt(prompt_id) if prompt_id else None
+    content = load_content() if prompt_id else None
+    prompt = content.prompt(prompt_id) if content else None
     if not transcript.candidate or not any(t.speaker == transcript.candidate and t.words
                                            for t in transcript.turns):
         raise TranscriptError(f"no words from the candidate {transcript.candidate!r}",
@@ -23,7 +24,7 @@ def grade(transcript, prompt_id: str | None = None, *, detector=None) -> Report:
     detector = detector or Detector()
     units, findings = detector.detect(transcript)
     return build_report(rubric(), transcript, units, findings, prompt,
-                        engine=detector.model.backend_name)
+                        engine=detector.model.backend_name, exemplars=content.exemplars if content else None)
 
 
 def grade_file(path: str | Path, *, candidate: str | None = None, prompt_id: str | None = None,

@@ -256,9 +256,16 @@ def _hints(prompt: Prompt | None) -> dict[str, str]:
     return {f"{k}_hint": v for k, v in base.items()}
 
 
-def fix_for(rubric: Rubric, signal_id: str, prompt: Prompt | None) -> Fix:
+def fix_for(rubric: Rubric, signal_id: str, prompt: Prompt | None, exemplars: dict | None = None) -> Fix:
+    """Advice and an example phrasing. The example is fitted to the prompt: its hints
+    slotted into the rubric's template, or, for a positive signal whose template has no
+    slot, a shipped exemplar from the prompt's own domain."""
     sig = rubric.signal(signal_id)
     example = sig.example
+    if prompt and "{" not in example and sig.kind == "positive" and exemplars and signal_id in exemplars:
+        same_domain = [h.text for h in exemplars[signal_id].hits if h.domain == prompt.domain]
+        if same_domain:
+            example = same_domain[0]
     try:
         example = example.format(**_hints(prompt))
     except (KeyError, IndexError):
@@ -266,7 +273,8 @@ def fix_for(rubric: Rubric, signal_id: str, prompt: Prompt | None) -> Fix:
     return Fix(signal=signal_id, advice=sig.advice, example=example)
 
 
-def choose_fixes(rubric: Rubric, results: dict[str, SignalResult], failing: list, prompt: Prompt | None) -> list[Fix]:
+def choose_fixes(rubric: Rubric, results: dict[str, SignalResult], failing: list, prompt: Prompt | None,
+                 exemplars: dict | None = None) -> list[Fix]:
     """The three changes that would most move the verdict: the deciding rule's conditions first."""
     order: list[str] = []
 
@@ -293,7 +301,7 @@ def choose_fixes(rubric: Rubric, results: dict[str, SignalResult], failing: list
             for s in cond.not_all_on_time:
                 if not results[s].present or results[s].on_time is False:
                     add(s)
-    return [fix_for(rubric, s, prompt) for s in order[:3]]
+    return [fix_for(rubric, s, prompt, exemplars) for s in order[:3]]
 
 
 def write_notes(rubric: Rubric, results: dict[str, SignalResult], verdict_reason: str,
@@ -339,7 +347,7 @@ def high_risk_entries(rubric: Rubric, results: dict[str, SignalResult]) -> list[
 # ---------------------------------------------------------------- the report
 
 def build_report(rubric: Rubric, tr: Transcript, units: list[Unit], findings: dict[str, list[Finding]],
-                 prompt: Prompt | None = None, engine: str = "") -> Report:
+                 prompt: Prompt | None = None, engine: str = "", exemplars: dict | None = None) -> Report:
     signals = signal_results(rubric, findings)
     results = {s.id: s for s in signals}
     phases = segment_phases(rubric, tr, results)
@@ -354,7 +362,7 @@ def build_report(rubric: Rubric, tr: Transcript, units: list[Unit], findings: di
         duration_s=round(tr.duration_s, 1), verdict=verdict, verdict_reason=reason, verdict_rule=rule_id,
         score=round(max(1.0, min(4.0, score)), 2), high_risk=high_risk, dimensions=dims, signals=signals,
         phases=phases, notes=write_notes(rubric, results, reason, high_risk, phases, tr),
-        fixes=choose_fixes(rubric, results, failing, prompt), candidate=tr.candidate,
+        fixes=choose_fixes(rubric, results, failing, prompt, exemplars), candidate=tr.candidate,
         prompt_title=prompt.title if prompt else None, format=tr.format, engine=engine,
         transcript=[TurnView(index=i, speaker=t.speaker, start_s=t.start_s, text=t.text,
                              candidate=t.speaker == tr.candidate) for i, t in enumerate(tr.turns)])

@@ -1,0 +1,52 @@
+"""The shipped detector model: its numpy parts agree with scikit-learn, and it is
+trained on the data that is in the repository now."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from barraiser.content.models import SIGNAL_IDS
+from barraiser.grading.detect import MODEL_PATH, SignalModel
+from barraiser.grading.lexical import TOKEN, LexicalModel
+
+
+def test_numpy_tfidf_matches_scikit_learn():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    docs = ["We fall back to popular spots when the model isn't sure.",
+            "If confidence is low we show popular spots, labelled.",
+            "The model isn't sure, so we fall back, fall back again.",
+            "Riders or drivers?"]
+    vec = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True, token_pattern=TOKEN.pattern).fit(docs)
+    vocab = [None] * len(vec.vocabulary_)
+    for term, i in vec.vocabulary_.items():
+        vocab[i] = term
+    ours = LexicalModel(vocab, vec.idf_, np.zeros((1, len(vocab))), np.zeros(1))
+    theirs = vec.transform(docs).toarray()
+    assert np.allclose(ours.transform(docs), theirs, atol=1e-6)
+
+
+def test_shipped_model_covers_every_signal():
+    model = SignalModel.load()
+    assert model.signal_ids == list(SIGNAL_IDS)
+    assert model.weights.shape[0] == len(SIGNAL_IDS)
+    assert model.lexical is not None and 0 < model.embedding_share < 1
+    assert np.all((model.thresholds >= 0.05) & (model.thresholds <= 0.99))
+
+
+def test_shipped_model_is_trained_on_the_current_data():
+    """Edit dev/ or the exemplars, and this fails until the model is retrained:
+    `.venv/bin/python -m barraiser.grading.training`."""
+    from barraiser.grading.training import data_hash
+
+    with np.load(MODEL_PATH) as z:
+        shipped = str(z["data_hash"])
+    assert shipped == data_hash(), "retrain: .venv/bin/python -m barraiser.grading.training"
+
+
+@pytest.mark.parametrize("text", ["", "   "])
+def test_lexical_model_handles_empty_text(text):
+    model = SignalModel.load()
+    p = model.lexical.probabilities([text])
+    assert p.shape == (1, len(SIGNAL_IDS)) and np.all((p >= 0) & (p <= 1))
