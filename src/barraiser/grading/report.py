@@ -58,6 +58,7 @@ class Fix(Model):
     signal: str
     advice: str
     example: str
+    title: str = ""
 
 
 class TurnView(Model):

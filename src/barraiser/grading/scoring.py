@@ -270,7 +270,7 @@ def fix_for(rubric: Rubric, signal_id: str, prompt: Prompt | None, exemplars: di
         example = example.format(**_hints(prompt))
     except (KeyError, IndexError):
         pass
-    return Fix(signal=signal_id, advice=sig.advice, example=example)
+    return Fix(signal=signal_id, advice=sig.advice, example=example, title=sig.title)
 
 
 def choose_fixes(rubric: Rubric, results: dict[str, SignalResult], failing: list, prompt: Prompt | None,

@@ -28,7 +28,7 @@ def render_markdown(r: Report) -> str:
         out.append(f"| {d.title or d.id} | {d.score} ({SCORE_LABELS[d.score]}) | {_md(d.summary)} |")
     out += ["", "## Top fixes", ""]
     for i, f in enumerate(r.fixes, 1):
-        out += [f"{i}. **{f.signal}**: {_md(f.advice)}", f"   - Say it like this: \"{_md(f.example)}\""]
+        out += [f"{i}. **{f.title or f.signal}**: {_md(f.advice)}", f"   - Say it like this: \"{_md(f.example)}\""]
     if not r.fixes:
         out.append("Nothing stands between this interview and the next verdict.")
     out += ["", "## Phases", "", "| Phase | From | To | Planned |", "|---|---|---|---|"]

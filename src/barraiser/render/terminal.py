@@ -72,7 +72,7 @@ def render_terminal(r: Report, *, color: bool = False, width: int = 100) -> str:
     if r.fixes:
         con.print(Text("Top fixes", style="bold"))
         for i, f in enumerate(r.fixes, 1):
-            con.print(Text(f"{i}. {f.signal}: {f.advice}"))
+            con.print(Text(f"{i}. {f.title or f.signal}: {f.advice}"))
             con.print(Text(f"   Try: \"{f.example}\"", style="italic"))
     con.print(Text("Interviewer notes", style="bold"))
     for n in r.notes:
