@@ -28,8 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Exit as e:
         return e.exit_code
     except click.ClickException as e:
-        # Every user-caused problem (bad file, bad option) exits 2 with one line.
-        e.show()
+        # Every user-caused problem (bad file, bad option) exits 2 with one line;
+        # `--help` names the options, so the usage banner would only add noise.
+        click.echo(f"Error: {e.format_message()}", err=True)
         return 2
     except click.Abort:
         click.echo("Aborted.", err=True)
