@@ -34,12 +34,22 @@ REFUSAL = re.compile(
     r"(?:need|bother|worry|care|going to (?:worry|bother|need|do|spend|cover|get into|think)|"
     r"want to (?:worry|bother|spend|get into)|think we need|have time)|"
     r"\bno need\b|\bnot (?:needed|necessary|important|worth|relevant|a priority|something)\b|"
-    r"\b(?:skip|skipping|ignore|ignoring|park|parking|leave out|leaving out|set aside|punt|punting on)\b|"
+    r"\b(?:leave out|leaving out|set aside|punt|punting on|not bother(?:ing)? with)\b|"
     r"\bout of scope\b|\bnot in scope\b|\bwon't (?:cover|address|handle|go into|get into)\b|"
     r"\b(?:overkill|premature|unnecessary)\b", re.I)
 # What turns a refusal into a real answer: "not an error, instead we show..."
-REDIRECT = re.compile(r"\b(?:instead|rather|but|so (?:we|i)|we(?:'d| would) (?:show|fall|use|give|route|send)|"
-                      r"fall(?:s)? back|falls? back|default to)\b", re.I)
+REDIRECT = re.compile(r"\b(?:instead|rather|but|so (?:we|i)|we(?:'d| would)? (?:show|fall|use|give|route|send|return)|"
+                      r"(?:and|just) (?:show|use|return|route|send|give)|falls? back|default to)\b", re.I)
+# In captions with no punctuation a question shows only by its word order.
+INVERTED_QUESTION = re.compile(r"\b(?:is it|is this|is that|are we|are they|are these|do we|does it|does the|can we|"
+                               r"should we|will it|would it|or is it|which (?:one|users?|platform)|how (?:many|much|often))\b",
+                               re.I)
+# Words a keyword-stuffer strings together; a list made of them names the rubric, nothing more.
+RUBRIC_TERMS = re.compile(r"\b(?:users?|personas?|segments?|metrics?|north star|kpis?|constraints?|trade-?offs?|"
+                          r"fallbacks?|guardrails?|cold[- ]start|retrain\w*|drift|latency|accuracy|precision|recall|"
+                          r"coverage|freshness|trust|cost|data|a/?b|experiments?|scale|10x|failure modes?|edge cases?|"
+                          r"thresholds?|monitoring|privacy|safety|flow|options?|mvp|v1|v2|framing|scope)\b", re.I)
+FILLERS = re.compile(r"\b(?:um+|uh+|like|you know|i mean|basically|sort of|kind of|so yeah|right)\b", re.I)
 AGREEMENT = re.compile(
     r"^(?:(?:yes|yeah|yep|yup|sure|right|exactly|agreed|absolutely|totally|correct|definitely|"
     r"of course|ok(?:ay)?|got it|makes sense|that makes sense|good point|fair|fair enough|"
@@ -62,7 +72,10 @@ def content_words(text: str) -> list[str]:
 
 def is_question(text: str) -> bool:
     t = text.strip()
-    return t.endswith("?") or bool(QUESTION_START.match(t))
+    if t.endswith("?") or QUESTION_START.match(t):
+        return True
+    # a caption without punctuation: judge by word order
+    return not re.search(r"[.!?]", t) and bool(INVERTED_QUESTION.search(t))
 
 
 def has_number(text: str) -> bool:
@@ -82,25 +95,30 @@ def is_agreement_only(text: str) -> bool:
 
 
 def is_list_like(text: str) -> bool:
-    """A bare list of terms: many separators, almost no words between them.
+    """A bare list of rubric terms: keyword stuffing, not an answer.
 
-    "User, metric, constraint, trade-off, fallback, guardrail, all covered." is a
-    list; "We show popular spots, labelled, when confidence is low." is not.
+    "User, metric, constraint, trade-off, fallback, guardrail, all covered." is one;
+    "I'll design for a driver alone, on a commute, hands on the wheel" is an ordinary
+    enumeration and is not: the short parts must be made of the rubric's own words.
     """
-    parts = [p for p in re.split(r",|;|/|\band\b|\bplus\b", text) if p.strip()]
+    cleaned = FILLERS.sub(" ", text)
+    parts = [p for p in re.split(r",|;|\band\b|\bplus\b", cleaned) if p.strip()]
     if len(parts) < 4:
         return False
-    short = sum(1 for p in parts if len(content_words(p)) <= 2)
-    return short / len(parts) >= 0.75
+    short = [p for p in parts if len(content_words(p)) <= 3]
+    rubric_short = [p for p in short if RUBRIC_TERMS.search(p)]
+    return len(short) / len(parts) >= 0.75 and len(rubric_short) >= 3
 
 
-def echo_share(text: str, previous: str) -> float:
-    """Share of the unit's content words that the interviewer just said."""
-    mine = set(content_words(text))
-    if not mine or not previous:
-        return 0.0
-    theirs = set(content_words(previous))
-    return len(mine & theirs) / len(mine)
+def new_words(text: str, previous: str) -> set[str]:
+    """Content words of the unit that the interviewer did not just say."""
+    return set(content_words(text)) - set(content_words(previous))
+
+
+def is_echo(text: str, previous: str) -> bool:
+    """Restates the interviewer and adds nothing: "so the metric is retention" after
+    "is your metric retention?". An answer adds at least one word of its own."""
+    return bool(previous) and bool(content_words(text)) and not new_words(text, previous)
 
 
 FEATURE_NAMES = ("question", "number", "negation", "refusal", "agreement", "list", "length")

@@ -40,15 +40,26 @@ MODEL_PATH = Path(__file__).with_name("models") / "detector.npz"
 
 RED_FLAGS = ("technical_kpi_goal", "ab_test_everything", "collect_all_data", "solution_sprawl",
              "cargo_cult_model", "infra_deep_dive", "training_internals", "error_as_fallback")
-# Red flags that a negation or deferral in the same sentence turns into their opposite.
-_NEGATABLE_FLAGS = {"ab_test_everything", "collect_all_data", "solution_sprawl", "error_as_fallback",
-                    "technical_kpi_goal", "infra_deep_dive", "training_internals", "cargo_cult_model"}
-_DEFERRAL = re.compile(r"\b(?:instead of|rather than|avoid|v2|version two|later on|down the (?:road|line)|"
-                       r"phase (?:two|2)|not (?:now|for (?:now|v1|the first))|parking lot|park(?:ed)? that|"
-                       r"out of scope|wouldn't|won't|shouldn't|don't want|do not want|not going to|never)\b",
-                       re.I)
-ECHO_SHARE = 0.6      # a short sentence made of the interviewer's words is an echo
-ECHO_MAX_WORDS = 20
+# A deferral anywhere in the sentence: "multilingual is a v2 thing".
+_DEFERRAL = re.compile(r"\b(?:v2|version two|later on|down the (?:road|line)|phase (?:two|2)|"
+                       r"not (?:now|for (?:now|v1|the first))|out of scope|not in scope)\b", re.I)
+# A negation that governs what follows: "I wouldn't A/B test everything", "instead of an error".
+_NEGATION_BEFORE = re.compile(r"\b(?:instead of|rather than|avoid(?:ing)?|wouldn't|won't|shouldn't|don't|do not|"
+                              r"not going to|never|no|not|without|resist|against)\b[^.;]*$", re.I)
+# Where each negatable red flag shows in a sentence; the negation must come before it.
+_FLAG_ANCHOR = {
+    "ab_test_everything": re.compile(r"\ba/?b\b|\btest|\bexperiment", re.I),
+    "collect_all_data": re.compile(r"\b(?:collect|gather|pull|log|ingest|grab|hoover|scrape|everything|all (?:the|of the|our)? ?data)", re.I),
+    "error_as_fallback": re.compile(r"\b(?:error|sorry|try again|retry|repeat|unavailable|went wrong|failed|fails)", re.I),
+    "solution_sprawl": re.compile(r"\b(?:add|build|also|plus|support|layer|integrate)", re.I),
+    "technical_kpi_goal": re.compile(r"\b(?:accuracy|f1|auc|bleu|rouge|precision|recall)", re.I),
+    "infra_deep_dive": re.compile(r"\b(?:kafka|queue|kubernetes|k8s|warehouse|bigquery|microservices?|cluster|spark|flink|redis)", re.I),
+    "training_internals": re.compile(r"\b(?:loss|layers?|learning rate|epochs?|hyper-?parameters?|optimi[sz]er|dropout)", re.I),
+    "cargo_cult_model": re.compile(r"\b(?:bert|transformer|llm|gpt|large language model|deep learning|neural)", re.I),
+}
+MAX_ECHO_WORDS = 20
+# Framing that must be stated: "Who is this for?" asks about the user, it names none.
+_STATEMENTS = {"user_defined", "core_action", "success_metric", "top_constraint"}
 
 
 @dataclass(frozen=True)
@@ -121,25 +132,36 @@ def default_model() -> SignalModel:
     return SignalModel.load()
 
 
+def block_reason(signal_id: str, unit: Unit) -> str | None:
+    """Why this unit may not count as evidence of this signal (None: it may)."""
+    text = unit.text
+    if cues.is_agreement_only(text):
+        return "agreement only"
+    if cues.is_list_like(text):
+        return "a bare list of terms"
+    if len(cues.words(text)) <= MAX_ECHO_WORDS and cues.is_echo(text, unit.prev_interviewer):
+        return "repeats the interviewer"
+    if signal_id in RED_FLAGS:
+        if _DEFERRAL.search(text):
+            return "red flag deferred"
+        anchor = _FLAG_ANCHOR[signal_id].search(text)
+        if anchor and _NEGATION_BEFORE.search(text[max(0, anchor.start() - 60):anchor.start()]):
+            return "red flag negated"
+        return None
+    if cues.is_refusal(text):
+        return "names the idea only to set it aside"
+    if signal_id == "clarifying_question" and not cues.is_question(text):
+        return "not a question"
+    if signal_id in _STATEMENTS and text.rstrip().endswith("?"):
+        return "asks instead of stating"
+    if signal_id in ("user_impact_quantified", "threshold_justified") and not cues.has_number(text):
+        return "no figure"
+    return None
+
+
 def allowed(signal_id: str, unit: Unit) -> bool:
     """The form rules: may this unit count as evidence of this signal at all?"""
-    text = unit.text
-    if cues.is_agreement_only(text) or cues.is_list_like(text):
-        return False
-    n_words = len(cues.words(text))
-    if n_words <= ECHO_MAX_WORDS and cues.echo_share(text, unit.prev_interviewer) >= ECHO_SHARE:
-        return False
-    if signal_id in RED_FLAGS:
-        if signal_id in _NEGATABLE_FLAGS and _DEFERRAL.search(text):
-            return False
-        return True
-    if cues.is_refusal(text):
-        return False
-    if signal_id == "clarifying_question" and not cues.is_question(text):
-        return False
-    if signal_id in ("user_impact_quantified", "threshold_justified") and not cues.has_number(text):
-        return False
-    return True
+    return block_reason(signal_id, unit) is None
 
 
 class Detector:
