@@ -132,3 +132,19 @@ def test_empty_candidate_is_refused(detector):
     tr.turns = [t for t in tr.turns if t.speaker != "Cand"]
     with pytest.raises(TranscriptError, match="no words from the candidate"):
         grade(tr, detector=detector)
+
+
+def test_a_model_named_with_a_product_reason_is_not_cargo_cult(detector):
+    reasoned = interview(
+        ("Interviewer", "What model would you use for ranking?"),
+        ("Cand", "I'd start with a small gradient-boosted model. It's fast enough for the 100 millisecond "
+                 "budget and the analysts can see why a case was flagged."))
+    assert not signals(detector, reasoned)["cargo_cult_model"].present
+
+
+def test_a_model_named_for_hype_is_cargo_cult(detector):
+    hype = interview(
+        ("Interviewer", "What model would you use for ranking?"),
+        ("Cand", "We'd just throw a big transformer at it, like BERT or GPT-4, because that's state of the art "
+                 "and everyone is using them now."))
+    assert signals(detector, hype)["cargo_cult_model"].present

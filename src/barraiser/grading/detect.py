@@ -58,6 +58,18 @@ _FLAG_ANCHOR = {
     "cargo_cult_model": re.compile(r"\b(?:bert|transformer|llm|gpt|large language model|deep learning|neural)", re.I),
 }
 MAX_ECHO_WORDS = 20
+# RUBRIC.md: naming a model "without saying why" is cargo-culting. A reason tied to the
+# product (users, latency, cost, explainability), in the sentence or the next one, clears
+# it; hype ("state of the art", "everyone uses it") is not a reason.
+_PRODUCT_REASON = re.compile(
+    r"\b(?:because|since|so that|so the|so we|so it|which (?:means|lets|gives|keeps)|that way|given|"
+    r"in order to|the reason|that's why|fast enough|cheap enough)\b.*\b(?:users?|customers?|people|"
+    r"latency|milliseconds|ms|seconds|fast|slow|cheap|cost|budget|explain\w*|interpretab\w*|debug\w*|"
+    r"on[- ]device|offline|privacy|phone|queries|questions|accura\w*|errors?|mistakes?|trust|"
+    r"support|analysts?|agents?|doctors?|drivers?|riders?)\b", re.I)
+_HYPE = re.compile(r"\b(?:state[- ]of[- ]the[- ]art|sota|the best|everyone(?:'s)? (?:uses?|using)|"
+                   r"industry standard|most powerful|cutting[- ]edge|latest|smartest|frontier|bigger is better|"
+                   r"hot right now|what everyone)\b", re.I)
 # Framing that must be stated: "Who is this for?" asks about the user, it names none.
 _STATEMENTS = {"user_defined", "core_action", "success_metric", "top_constraint"}
 
@@ -192,6 +204,8 @@ def findings_from_scores(units: list[Unit], probs: np.ndarray, model: SignalMode
         for k, u in enumerate(units):
             p = float(probs[k, j])
             if p >= thr and allowed(s, u):
+                if s == "cargo_cult_model" and _model_has_reason(units, k):
+                    continue
                 out[s].append(Finding(s, u.position, u.turn, u.at_s, u.text, round(p, 3)))
     # Failure modes need two concrete, different ways the system fails: the signal
     # is present from the second one on (or one sentence that names several).
@@ -208,6 +222,14 @@ def findings_from_scores(units: list[Unit], probs: np.ndarray, model: SignalMode
         else:
             out["failure_modes"] = []
     return out
+
+
+def _model_has_reason(units: list[Unit], k: int) -> bool:
+    """Is the model named in unit k given a product reason, there or in the next sentence?"""
+    text = units[k].text
+    if k + 1 < len(units) and units[k + 1].turn == units[k].turn:
+        text += " " + units[k + 1].text
+    return bool(_PRODUCT_REASON.search(text)) and not _HYPE.search(text)
 
 
 _ENUMERATION = re.compile(r"\b(?:two|three|four|several|couple of|both|first|second|another|also|"
