@@ -86,32 +86,26 @@ def prompts_show(prompt_id, interviewer, fmt) -> None:
     for r in cf.reveals:
         click.echo(f"  [{r.topic}] e.g. \"{r.asked_as[0]}\"\n      -> {r.answer}")
     click.echo(f"  [anything else] -> {cf.unknown_answer}")
-    click.echo("\nGood success metrics:")
-    for m in cf.metrics:
-        click.echo(f"  - {m.metric}: {m.why}")
+    _section("Good success metrics", (f"{m.metric}: {m.why}" for m in cf.metrics))
     sc = cf.strong_constraint
     click.echo(f"\nThe constraint a strong answer picks: {sc.constraint}. {sc.statement}\n  why: {sc.why}\n  accepts: {sc.sacrifice}")
-    click.echo("\nTempting wrong metrics:")
-    for m in cf.wrong_metrics:
-        click.echo(f"  - {m.metric}: {m.why}")
-    click.echo("\nData sources (impact / effort):")
-    for d in cf.data_sources:
-        click.echo(f"  - {d.name} ({d.impact} / {d.effort}): {d.note}")
-    click.echo("\nFailure modes:")
-    for f in cf.failure_modes:
-        click.echo(f"  - {f.name}: {f.user_harm}")
+    _section("Tempting wrong metrics", (f"{m.metric}: {m.why}" for m in cf.wrong_metrics))
+    _section("Data sources (impact / effort)", (f"{d.name} ({d.impact} / {d.effort}): {d.note}" for d in cf.data_sources))
+    _section("Failure modes", (f"{f.name}: {f.user_harm}" for f in cf.failure_modes))
     click.echo(f"\nSound fallback: {cf.fallback}\nGuardrail: {cf.guardrail}")
-    click.echo("\nPushbacks:")
-    for pb in cf.pushbacks:
-        when = pb.trigger + (f" ({pb.phase})" if pb.phase else "")
-        click.echo(f"  - [{pb.signal}, {when}] \"{pb.say}\"")
-    click.echo("\nTraps:")
-    for t in cf.traps:
-        click.echo(f"  - {t.trap}: {t.why}")
+    _section("Pushbacks", (f"[{pb.signal}, {pb.trigger}{f' ({pb.phase})' if pb.phase else ''}] \"{pb.say}\""
+                           for pb in cf.pushbacks))
+    _section("Traps", (f"{t.trap}: {t.why}" for t in cf.traps))
     click.echo("\nStrong answer:")
     for o in cf.strong_answer:
         click.echo(f"  {o.phase} ({o.minutes} min): {o.outline}")
     click.echo(f"\nTypical weak answer: {cf.weak_answer}")
+
+
+def _section(title: str, lines) -> None:
+    click.echo(f"\n{title}:")
+    for line in lines:
+        click.echo(f"  - {line}")
 
 
 @cli.group()
