@@ -179,3 +179,14 @@ def test_clock_formats():
     assert clock(845) == "14:05"
     assert clock(3725) == "1:02:05"
     assert clock(None) == "-"
+
+
+def test_notes_quote_the_case_files_pushback_for_a_missing_signal():
+    from barraiser.content.packs import load_content
+
+    prompt = load_content().prompt("parking-spot-recs")
+    r = report({k: v for k, v in STRONG.items() if k != "fallback"}, prompt=prompt)
+    pushback = next(p.say for p in prompt.case_file.pushbacks if p.signal == "fallback")
+    assert any(n.startswith("No graceful fallback.") and pushback in n for n in r.notes)
+    # without a prompt there is no case file to quote
+    assert not any("In the real round" in n for n in report({k: v for k, v in STRONG.items() if k != "fallback"}).notes)

@@ -304,8 +304,12 @@ def choose_fixes(rubric: Rubric, results: dict[str, SignalResult], failing: list
     return [fix_for(rubric, s, prompt, exemplars) for s in order[:3]]
 
 
+MAX_PUSHBACK_NOTES = 3
+
+
 def write_notes(rubric: Rubric, results: dict[str, SignalResult], verdict_reason: str,
-                high_risk: list[str], phases: list[PhaseSpan], tr: Transcript) -> list[str]:
+                high_risk: list[str], phases: list[PhaseSpan], tr: Transcript,
+                prompt: Prompt | None = None, priority: list[str] | None = None) -> list[str]:
     """Interviewer-style notes, most important first."""
     notes = [verdict_reason]
     notes.extend(f"High risk: {h}." for h in high_risk)
@@ -317,6 +321,20 @@ def write_notes(rubric: Rubric, results: dict[str, SignalResult], verdict_reason
         r = results[sid]
         if r.present and r.on_time is False:
             notes.append(f"{r.title} came late, at {clock(r.first_at_s)} (expected by {clock(r.deadline_s)}).")
+    if prompt:
+        # What the interviewer holding this prompt's case file would have asked.
+        pushed = 0
+        first = priority or []
+        ordered = sorted(rubric.signals, key=lambda g: first.index(g.id) if g.id in first else len(first))
+        for sig in ordered:
+            r = results[sig.id]
+            if sig.kind != "positive" or r.present or pushed >= MAX_PUSHBACK_NOTES:
+                continue
+            pb = next((p for p in prompt.case_file.pushbacks
+                       if p.signal == sig.id and p.trigger in ("if_missing", "in_phase")), None)
+            if pb:
+                notes.append(f"No {sig.title.lower()}. In the real round the interviewer would push: \"{pb.say}\"")
+                pushed += 1
     strengths = [r for r in results.values() if r.kind == "positive" and r.present and r.on_time is not False]
     strengths.sort(key=lambda r: r.first_at_s or 0)
     for r in strengths[:4]:
@@ -357,12 +375,14 @@ def build_report(rubric: Rubric, tr: Transcript, units: list[Unit], findings: di
     score = sum(d.score * weights[d.id] for d in dims) / sum(weights.values())
     verdict, rule_id, reason, failing = decide_verdict(rubric, results)
     high_risk = high_risk_entries(rubric, results)
+    fixes = choose_fixes(rubric, results, failing, prompt, exemplars)
     return Report(
         source=tr.source, prompt_id=prompt.id if prompt else None, timing=tr.timing,
         duration_s=round(tr.duration_s, 1), verdict=verdict, verdict_reason=reason, verdict_rule=rule_id,
         score=round(max(1.0, min(4.0, score)), 2), high_risk=high_risk, dimensions=dims, signals=signals,
-        phases=phases, notes=write_notes(rubric, results, reason, high_risk, phases, tr),
-        fixes=choose_fixes(rubric, results, failing, prompt, exemplars), candidate=tr.candidate,
+        phases=phases, notes=write_notes(rubric, results, reason, high_risk, phases, tr, prompt,
+                                         [f.signal for f in fixes]),
+        fixes=fixes, candidate=tr.candidate,
         prompt_title=prompt.title if prompt else None, format=tr.format, engine=engine,
         transcript=[TurnView(index=i, speaker=t.speaker, start_s=t.start_s, text=t.text,
                              candidate=t.speaker == tr.candidate) for i, t in enumerate(tr.turns)])
