@@ -190,3 +190,11 @@ def test_notes_quote_the_case_files_pushback_for_a_missing_signal():
     assert any(n.startswith("No graceful fallback.") and pushback in n for n in r.notes)
     # without a prompt there is no case file to quote
     assert not any("In the real round" in n for n in report({k: v for k, v in STRONG.items() if k != "fallback"}).notes)
+
+
+def test_a_phase_is_not_ended_by_one_early_sentence():
+    # options compared 10 s after the flow began: the deep dive cannot start there
+    r = report(dict(STRONG, flow_sketched=420, options_compared=430))
+    flow, deep = r.phases[1], r.phases[2]
+    assert flow.start_s == 420
+    assert deep.start_s - flow.start_s >= 0.4 * 600

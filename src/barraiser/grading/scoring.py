@@ -80,10 +80,13 @@ def segment_phases(rubric: Rubric, tr: Transcript, results: dict[str, SignalResu
     scale = min(1.0, total / plan_total) if tr.timing == "measured" else total / plan_total
     planned = {p.id: (p.start_min * 60 * scale, p.end_min * 60 * scale) for p in rubric.phases}
     starts = {"framing": 0.0}
-    prev = 0.0
+    prev, prev_id = 0.0, "framing"
     for pid in ("flow", "deep_dive", "edge_cases"):
         plan_start = planned[pid][0]
-        window = (max(prev, plan_start * 0.4), min(total, plan_start * 1.8 + 60))
+        # a phase lasts at least 40% of its planned length: one early sentence about
+        # trade-offs does not end the flow half a minute after it began
+        earliest = prev + 0.4 * (planned[prev_id][1] - planned[prev_id][0])
+        window = (max(earliest, plan_start * 0.4), min(total, plan_start * 1.8 + 60))
         found = []
         for t in tr.turns:
             if t.speaker != tr.candidate and _INTERVIEWER_MOVES[pid].search(t.text) and \
@@ -94,10 +97,10 @@ def segment_phases(rubric: Rubric, tr: Transcript, results: dict[str, SignalResu
             r = results.get(sid)
             if r and r.present and r.first_at_s is not None and window[0] < r.first_at_s <= window[1]:
                 found.append(r.first_at_s)
-        start = min(found) if found else max(plan_start, prev)
+        start = min(found) if found else max(plan_start, earliest)
         start = min(max(start, prev), total)
         starts[pid] = start
-        prev = start
+        prev, prev_id = start, pid
     order = ["framing", "flow", "deep_dive", "edge_cases"]
     spans = []
     for i, pid in enumerate(order):
