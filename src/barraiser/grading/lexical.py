@@ -31,23 +31,30 @@ class LexicalModel:
         self.weights = weights.astype(np.float32)  # (signals, vocabulary)
         self.bias = bias.astype(np.float32)
 
+    def _sparse(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """(vocabulary indices, L2-normalised TF-IDF values) of one text's known n-grams."""
+        counts: dict[int, int] = {}
+        for g in ngrams(text):
+            j = self.index.get(g)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+        vals = np.array([(1.0 + math.log(c)) for c in counts.values()], dtype=np.float32) * self.idf[idx]
+        norm = float(np.linalg.norm(vals))
+        return idx, (vals / norm if norm > 0 else vals)
+
     def transform(self, texts: list[str]) -> np.ndarray:
+        """Dense TF-IDF rows (for tests and inspection; scoring uses the sparse form)."""
         x = np.zeros((len(texts), len(self.vocabulary)), dtype=np.float32)
         for r, text in enumerate(texts):
-            counts: dict[int, int] = {}
-            for g in ngrams(text):
-                j = self.index.get(g)
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
-            for j, c in counts.items():
-                x[r, j] = (1.0 + math.log(c)) * self.idf[j]
-            norm = float(np.linalg.norm(x[r]))
-            if norm > 0:
-                x[r] /= norm
+            idx, vals = self._sparse(text)
+            x[r, idx] = vals
         return x
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, len(self.bias)), dtype=np.float32)
-        z = self.transform(texts) @ self.weights.T + self.bias
+        # A sentence has a few dozen known n-grams out of ~20,000: multiply only those.
+        z = np.empty((len(texts), len(self.bias)), dtype=np.float32)
+        for r, text in enumerate(texts):
+            idx, vals = self._sparse(text)
+            z[r] = self.weights[:, idx] @ vals + self.bias
         return 1.0 / (1.0 + np.exp(-z))

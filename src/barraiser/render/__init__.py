@@ -5,8 +5,6 @@ Formatters are chosen by name (`--format`); each is a function registered here.
 
 from __future__ import annotations
 
-from typing import Callable
-
 from barraiser.grading.report import Report
 
 FORMATS = ("terminal", "markdown", "html", "json")
@@ -36,5 +34,3 @@ def format_for_path(path: str) -> str | None:
     return {"json": "json", "md": "markdown", "markdown": "markdown", "html": "html", "htm": "html",
             "txt": "terminal"}.get(ext)
 
-
-Renderer = Callable[[Report], str]
