@@ -138,6 +138,13 @@ class Reveal(Strict):
     asked_as: list[str] = Field(min_length=2, description="ways candidates ask it; matched by meaning")
     answer: str
 
+    @field_validator("answer")
+    @classmethod
+    def _statement(cls, v: str) -> str:
+        if "?" in v:
+            raise ValueError("a reveal answers; it does not ask back (remove the '?')")
+        return v
+
 
 class MetricIdea(Strict):
     metric: str
@@ -168,6 +175,14 @@ class Pushback(Strict):
     trigger: Literal["on_signal", "if_missing", "in_phase"]
     phase: PhaseId | None = None
     say: str
+
+    @field_validator("say")
+    @classmethod
+    def _one_question(cls, v: str) -> str:
+        if v.count("?") > 1:
+            raise ValueError("a pushback asks one question (found several '?'): the interviewer asks one "
+                             "thing per turn")
+        return v
 
 
 class Trap(Strict):
@@ -270,3 +285,48 @@ class PackMeta(Strict):
     title: str
     description: str
     version: str = "1"
+
+
+# ---------------------------------------------------------------- the mock interviewer's own lines
+
+Persona = Literal["supportive", "neutral", "adversarial"]
+PERSONAS = ("supportive", "neutral", "adversarial")
+MODES = ("exam", "coach")
+
+
+class InterviewerLines(Strict):
+    """What the interviewer says when a case file has nothing more specific
+    (content/interviewer.yaml)."""
+
+    schema_: Literal["barraiser.interviewer/1"] = Field(alias="schema")
+    topic_questions: dict[Literal["users", "platform", "scale", "data", "business_goal", "constraints",
+                                  "timeline", "existing_system", "other"], list[str]]
+    acknowledgements: dict[Persona, list[str]]
+    check_in_replies: list[str] = Field(min_length=1)
+    interruptions: list[str] = Field(min_length=1)
+    phase_moves: dict[Literal["flow", "deep_dive", "edge_cases"], list[str]]
+    time_warnings: list[str] = Field(min_length=1)
+    closings: list[str] = Field(min_length=1)
+    early_closings: list[str] = Field(min_length=1)
+    resume_lines: list[str] = Field(min_length=1)
+    number_without_reason: list[str] = Field(min_length=1)
+    fallback_before_moving_on: list[str] = Field(min_length=1)
+    repeat_pushback: list[str] = Field(min_length=1)
+    pushback_openers: dict[Persona, list[str]]
+    pushbacks: dict[SignalId, list[str]]
+
+    @field_validator("acknowledgements", "pushback_openers")
+    @classmethod
+    def _every_persona(cls, v: dict) -> dict:
+        missing = [p for p in PERSONAS if not v.get(p)]
+        if missing:
+            raise ValueError(f"lines needed for every persona; missing: {', '.join(missing)}")
+        return v
+
+    @field_validator("pushbacks")
+    @classmethod
+    def _every_signal(cls, v: dict) -> dict:
+        missing = [s for s in SIGNAL_IDS if not v.get(s)]
+        if missing:
+            raise ValueError(f"a pushback is needed for every signal; missing: {', '.join(missing)}")
+        return v
