@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run demo test bench accuracy speed clean
+.PHONY: setup run demo practice test bench accuracy speed bench-interviewer clean
 
 setup: $(STAMP)
 
@@ -22,7 +22,15 @@ $(STAMP): pyproject.toml
 run demo: $(STAMP)
 	$(VENV)/bin/barraiser grade examples/mock-interview.vtt --prompt account-takeover-detection
 
+# The store's tests also run on a real PostgreSQL server: the script installs
+# Debian's postgresql package if it is missing; the tests start a private server
+# on 127.0.0.1 (tests/pgserver.py) and remove it afterwards.
+# A timed mock interview in the terminal (a random prompt, 45 minutes).
+practice: $(STAMP)
+	$(VENV)/bin/barraiser practice
+
 test: $(STAMP)
+	scripts/ensure-postgres.sh
 	$(PY) -m pytest -q
 
 accuracy: $(STAMP)
@@ -31,7 +39,10 @@ accuracy: $(STAMP)
 speed: $(STAMP)
 	$(PY) bench/speed.py
 
-bench: accuracy speed
+bench-interviewer: $(STAMP)
+	$(PY) bench/interviewer.py
+
+bench: accuracy speed bench-interviewer
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

@@ -18,7 +18,52 @@ def _user_home(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("BARRAISER_HOME", str(home))
     monkeypatch.setenv("BARRAISER_PACKS", str(home / "packs"))
+    monkeypatch.delenv("BARRAISER_DATABASE_URL", raising=False)  # never a real database
     return home
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """URL of a PostgreSQL server for the whole run: BARRAISER_TEST_DATABASE_URL, or a
+    private one started here on 127.0.0.1 (see tests/pgserver.py)."""
+    import os
+
+    from pgserver import INSTALL_HINT, Server, find_bindir, wait_for
+
+    url = os.environ.get("BARRAISER_TEST_DATABASE_URL")
+    if url:
+        wait_for(url)
+        yield url
+        return
+    if os.environ.get("BARRAISER_SKIP_POSTGRES") == "1":
+        pytest.skip("BARRAISER_SKIP_POSTGRES=1")
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.fail(INSTALL_HINT)
+    import shutil
+    import tempfile
+
+    # directly under /tmp: pytest's own temp folders are closed to the `postgres` user
+    base = Path(tempfile.mkdtemp(prefix="barraiser-pg-"))
+    server = Server(bindir, base)
+    try:
+        url = server.start()
+        wait_for(url)
+        yield url
+    finally:
+        server.stop()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """A fresh, empty database of each kind."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    from pgserver import fresh_database
+
+    server = request.getfixturevalue("postgres_server")
+    return fresh_database(server, f"t_{abs(hash(request.node.nodeid)) % 10**10}")
 
 
 @pytest.fixture(scope="session")
