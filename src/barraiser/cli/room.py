@@ -56,6 +56,12 @@ class Room:
         self._pt_output = pt_output
         self._last_draft = 0.0
         self._last_beat = 0.0
+        self._saved = session.draft or ""
+
+    def _save(self, text: str) -> None:
+        self._last_draft = time.monotonic()
+        self._saved = text
+        self.session.save_draft(text)
 
     # -------------------------------------------------------- output
 
@@ -105,11 +111,14 @@ class Room:
             # Called on every refresh (once a second): the clock is persisted here so a
             # killed process loses at most a few seconds of it; time up ends the answer.
             now = time.monotonic()
+            app = get_app()
+            if app.current_buffer.text != self._saved:
+                # the last keystrokes of a burst, which the throttled on_change skipped
+                self._save(app.current_buffer.text)
             if s.status == "active" and now - self._last_beat >= HEARTBEAT_EVERY_S:
                 self._last_beat = now
                 s.heartbeat()
             if s.time_up and s.status == "active":
-                app = get_app()
                 if app.is_running and not app.is_done:
                     app.exit(result=app.current_buffer.text + "\n/timeup")
             return status_line(s)
@@ -118,10 +127,8 @@ class Room:
                                input=self._pt_input, output=self._pt_output)
 
         def on_change(buf):
-            now = time.monotonic()
-            if now - self._last_draft >= DRAFT_EVERY_S:
-                self._last_draft = now
-                s.save_draft(buf.text)
+            if time.monotonic() - self._last_draft >= DRAFT_EVERY_S:
+                self._save(buf.text)
 
         prompt.default_buffer.on_text_changed += on_change
         default = s.draft or ""  # a resumed session's draft comes back in the box, once
@@ -130,7 +137,7 @@ class Room:
                 text = prompt.prompt("You> ", default=default, prompt_continuation="   ")
                 default = ""
             except KeyboardInterrupt:
-                s.save_draft(prompt.default_buffer.text)
+                self._save(prompt.default_buffer.text)
                 s.pause()
                 self.console.print(f"Left the room at {mmss(s.elapsed_s)}; everything is saved. "
                                    f"Continue with: barraiser practice --resume {s.record.id[:8]}")
@@ -144,7 +151,7 @@ class Room:
                 text = text[: -len("\n/timeup")]
             command = text.strip().lower()
             if command.startswith("/"):
-                s.save_draft("")  # a command is not a draft
+                self._save("")  # a command is not a draft
             if command in ("/help", "/?"):
                 self.console.print(HELP)
                 continue
@@ -167,8 +174,10 @@ class Room:
                 self.console.print(f"Unknown command {command.split()[0]}. {HELP}")
                 continue
             if text.strip():
-                s.save_draft(text)
-                for turn in s.send(text):
+                self._save(text)
+                replies = s.send(text)  # stores the turn (and clears the draft) before the reply
+                self._saved = ""
+                for turn in replies:
                     self.show_turn(turn)
             if timeup or s.time_up:
                 return self.finish("time")
