@@ -129,6 +129,19 @@ def test_progress_table_sparkline_and_chart(finished, capsys, tmp_path):
         assert f">{title}</text>" in svg
 
 
+def test_graded_upload_can_be_kept_in_history(capsys):
+    recording = Path(__file__).resolve().parents[1] / "examples" / "mock-interview.vtt"
+    code, _, err = run(capsys, "grade", str(recording), "--save", "--format", "json")
+    assert code == 0 and "Saved as session" in err
+    _, s = only_session()
+    assert s.kind == "upload" and s.source_name == "mock-interview.vtt" and s.candidate
+    code, out, _ = run(capsys, "show", s.id[:8])
+    assert f"Graded from mock-interview.vtt · candidate {s.candidate}" in out
+    assert f"] {s.candidate}: " in out and "Dimensions" in out
+    code, out, _ = run(capsys, "progress")
+    assert "over 1 graded session " in out
+
+
 def test_progress_with_nothing_yet(capsys):
     code, out, _ = run(capsys, "progress")
     assert code == 0 and "No graded sessions yet" in out

@@ -18,17 +18,27 @@ from barraiser.cli.main import cli
               help="Write the debrief to this file instead of standard output.")
 @click.option("--candidate", default=None, help="The speaker whose words are graded (default: most words).")
 @click.option("--prompt", "prompt_id", default=None, help="The prompt ID, to fit the fixes' examples to it.")
-def grade(file: Path, fmt: str | None, output: Path | None, candidate: str | None, prompt_id: str | None) -> None:
+@click.option("--save", is_flag=True, help="Keep the debrief in your history (`barraiser history`, `progress`).")
+def grade(file: Path, fmt: str | None, output: Path | None, candidate: str | None, prompt_id: str | None,
+          save: bool) -> None:
     """Grade an interview transcript: Zoom or Teams VTT, SRT, Markdown or text notes
     with [mm:ss] stamps, Bar Raiser JSON, or a written answer with no stamps."""
     from barraiser.errors import UserError
-    from barraiser.grading import grade_file
+    from barraiser.grading import grade
     from barraiser.render import format_for_path, render
+    from barraiser.transcript.readers import read_transcript
 
     if fmt is None:
         fmt = (format_for_path(str(output)) if output else None) or "terminal"
     try:
-        report = grade_file(file, candidate=candidate, prompt_id=prompt_id)
+        transcript = read_transcript(file, candidate=candidate)
+        report = grade(transcript, prompt_id)
+        if save:
+            from barraiser.store import Store
+            from barraiser.uploads import record_upload
+
+            saved = record_upload(Store.open(), transcript, report, source_name=file.name)
+            click.echo(f"Saved as session {saved.short_id} (`barraiser history`).", err=True)
     except UserError as e:
         raise click.ClickException(e.message) from None
     color = output is None and fmt == "terminal" and sys.stdout.isatty()

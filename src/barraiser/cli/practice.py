@@ -72,6 +72,10 @@ def practice(prompt_id, minutes, persona, mode, seed, resume, script, spoken) ->
                                            "leave out --prompt, --minutes, --persona, --mode and --seed")
             session = PracticeSession.resume(store, resume or None, clock=clock)
         else:
+            open_one = store.unfinished()
+            if open_one is not None and not script:
+                click.echo(f"(You have an unfinished session, {open_one.short_id} on {open_one.title}: "
+                           f"`barraiser practice --resume` continues it.)", err=True)
             session = PracticeSession.start(
                 store, prompt_id, minutes=minutes if minutes is not None else store.get_setting("minutes", 45),
                 persona=persona or store.get_setting("persona", "neutral"),
@@ -210,6 +214,11 @@ def show(session_id: str) -> None:
             click.echo(f"[{mmss(t.wall_s)}] ({mmss(t.start_s)}) {t.speaker}: {t.text}")
         if s.draft:
             click.echo(f"\nUnsent draft: {s.draft}")
+        click.echo("")
+    else:
+        click.echo(f"Graded from {s.source_name} · candidate {s.candidate}\n")
+        for t in s.turns:
+            click.echo(f"[{mmss(t.start_s)}] {t.speaker}: {t.text}")
         click.echo("")
     if stored:
         click.echo(render(_report(stored), "terminal", color=sys.stdout.isatty()), nl=False)
