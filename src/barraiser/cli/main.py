@@ -21,7 +21,7 @@ def cli() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code (tests call this)."""
-    from barraiser.cli import content, grade, practice  # noqa: F401  (registers commands)
+    from barraiser.cli import content, grade, practice, serve  # noqa: F401  (registers commands)
 
     try:
         cli.main(args=argv, prog_name="barraiser", standalone_mode=False)

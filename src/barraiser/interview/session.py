@@ -98,7 +98,7 @@ class PracticeSession:
 
     @classmethod
     def resume(cls, store: Store, session_id: str | None = None, *, clock=None,
-               live: LiveDetector | None = None) -> "PracticeSession":
+               live: LiveDetector | None = None, unpause: bool = True) -> "PracticeSession":
         from barraiser.content.packs import load_content
 
         if session_id:
@@ -116,7 +116,7 @@ class PracticeSession:
                             expected=f"`barraiser show {record.short_id}` to read its debrief")
         session = cls(store, record, load_content().prompt(record.prompt_id), clock=clock, live=live)
         session.warm_up()
-        if session.status == "paused":
+        if session.status == "paused" and unpause:
             session.unpause()
         return session
 

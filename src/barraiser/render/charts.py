@@ -105,3 +105,14 @@ def progress_chart(prog) -> str:
     series = {title: [float(v) for v in prog.series(dim)] for dim, title in prog.dimension_titles.items()}
     return line_chart(series, labels, title="Dimension scores by session (1 = weak, 4 = strong)",
                       y_ticks={1: "1 weak", 2: "2", 3: "3", 4: "4 strong"})
+
+
+VERDICT_LEVEL = {"strong_no_hire": 1, "no_hire": 2, "hire": 3, "strong_hire": 4}
+
+
+def verdict_chart(prog) -> str:
+    """The verdict of each graded session, oldest first, on a four-step scale."""
+    labels = [p.when.strftime("%d %b") for p in prog.points]
+    values = [float(VERDICT_LEVEL.get(p.verdict, 1)) for p in prog.points]
+    return line_chart({"Verdict": values}, labels, title="Verdict by session",
+                      y_ticks={1: "Strong no hire", 2: "No hire", 3: "Hire", 4: "Strong hire"}, height=260)
