@@ -32,6 +32,7 @@ practice: $(STAMP)
 
 test: $(STAMP)
 	scripts/ensure-postgres.sh
+	scripts/ensure-browser.sh
 	$(PY) -m pytest -q
 
 accuracy: $(STAMP)

@@ -31,7 +31,9 @@
       var a = parseFloat(li.dataset.start), b = parseFloat(li.dataset.end);
       var share = t >= b ? 100 : t <= a ? 0 : Math.round((t - a) / (b - a) * 100);
       li.querySelector(".fill").style.width = share + "%";
-      li.classList.toggle("current", t >= a && t < b);
+      var current = (t >= a && t < b) || (t >= b && !li.nextElementSibling);
+      li.classList.toggle("current", current);
+      if (current) document.getElementById("phase-now").textContent = li.title;
     });
     var text = left <= 0 ? "Time is up: send your last answer or end the interview."
       : left <= 60 ? "One minute left." : left <= 300 ? "Five minutes left." : "";
