@@ -80,6 +80,19 @@ def test_api_session_lifecycle(client, clock, validate_report):
     assert history[0]["id"] == s["id"] and history[0]["verdict"] == report["verdict"]
 
 
+def test_api_turn_is_acknowledged_first_and_the_reply_fetched_after(client, clock, store):
+    s = start(client)
+    clock.advance(30)
+    r = client.post(f"/api/sessions/{s['id']}/turns?wait=false", json={"text": "How many logins a day?"})
+    assert r.status_code == 202
+    ack = r.json()
+    assert ack["turn"]["role"] == "candidate" and ack["reply_url"].endswith(f"after={ack['turn']['seq']}")
+    # stored before any reply exists
+    assert any(t.text == "How many logins a day?" for t in store.turns(s["id"]))
+    reply = client.get(ack["reply_url"]).json()
+    assert reply["replies"][0]["role"] == "interviewer" and "30 million logins a day" in reply["replies"][0]["text"]
+
+
 def test_api_time_up_closes_and_grades(client, clock):
     s = start(client, minutes=5)
     clock.advance(301)

@@ -289,12 +289,12 @@ class Interviewer:
         """The reply to the candidate's latest turn (the last of `heard`). `state` is the
         interviewer's memory; it is updated in place and must be stored with the reply."""
         n = len(heard)
-        turn = heard[-1]
         tr = self._transcript(heard)
         units, findings = self.live.findings(tr)
-        last_turn = len(tr.turns) - 1
+        # the candidate's turns since the interviewer last spoke (usually just one)
+        last_turn = max((i for i, t in enumerate(tr.turns) if t.speaker != CANDIDATE), default=-1) + 1
         present = {s for s, fs in findings.items() if fs}
-        new = {s for s, fs in findings.items() if any(f.turn == last_turn for f in fs)}
+        new = {s for s, fs in findings.items() if any(f.turn >= last_turn for f in fs)}
         phase_now = phase_index_at(self.budgets, now_s)
         phase_id = PHASE_IDS[phase_now]
         turns_in = state.setdefault("phase_turns", {})
@@ -310,11 +310,12 @@ class Interviewer:
             state["warned"] = True
             parts.append(self._fill(self._pick(self.lines.time_warnings, n, "warn"), now_s))
 
-        reply = self._answer_questions(units, last_turn, turn.text, n, parts, meta)
+        said = " ".join(t.text for t in tr.turns[last_turn:])
+        reply = self._answer_questions(units, last_turn, said, n, parts, meta)
         if reply is not None:
             return self._finish(reply, present, now_s, state, n, turns_in)
 
-        words = len(turn.text.split())
+        words = len(said.split())
         limit = persona["interrupt_words"]
         if limit and words >= limit:
             parts.append(self._pick(self.lines.interruptions, n, "interrupt"))
@@ -366,9 +367,9 @@ class Interviewer:
 
         # 4. a number with no reason (a reaction to what was just said, like a red flag)
         if state.get("numbers", 0) < MAX_NUMBER_PUSHBACKS and state.get("last_number") != n - 2:
-            prev_interviewer = heard[-2].text if len(heard) > 1 else ""
+            prev_interviewer = tr.turns[last_turn - 1].text if last_turn > 0 else ""
             for u in units:
-                if u.turn == last_turn and self._unexplained_number(u.text, prev_interviewer) \
+                if u.turn >= last_turn and self._unexplained_number(u.text, prev_interviewer) \
                         and not {"threshold_justified", "user_impact_quantified"} & new:
                     state["numbers"] = state.get("numbers", 0) + 1
                     state["last_number"] = n
@@ -403,7 +404,7 @@ class Interviewer:
         """Answer what the candidate asked: reveals from the case file, else ask what
         they would assume. Only questions at the end of the turn are addressed to
         the interviewer; a question the candidate goes on to answer is rhetorical."""
-        mine = [u for u in units if u.turn == last_turn]
+        mine = [u for u in units if u.turn >= last_turn]
         # Typed text has its question marks; only unpunctuated (dictated) text needs
         # the word-order test, which would misread "When the score is high, we ...".
         punctuated = bool(re.search(r"[.?!]", text))

@@ -190,6 +190,12 @@ class PracticeSession:
     def send(self, text: str) -> list[StoredTurn]:
         """The candidate's turn: stored first, then the interviewer's reply (and, in
         coach mode, a coach's note). Returns the turns added after the candidate's."""
+        self.record_turn(text)
+        return self.answer()
+
+    def record_turn(self, text: str) -> StoredTurn:
+        """Commit the candidate's turn (the draft is cleared with it). Cheap: the web
+        app acknowledges a turn as soon as this returns, and answers in `answer`."""
         text = (text or "").strip()
         if not text:
             raise UserError("the answer is empty", expected="some text to send")
@@ -202,7 +208,20 @@ class PracticeSession:
             self.unpause()
         wall = self.elapsed_s
         start = wall if self.record.input_mode == "spoken" else None
-        self._add("candidate", CANDIDATE, "answer", text, wall, clear_draft=True, start_s=start)
+        return self._add("candidate", CANDIDATE, "answer", text, wall, clear_draft=True, start_s=start)
+
+    @property
+    def awaiting_answer(self) -> bool:
+        """Has the candidate spoken since the interviewer last did?"""
+        spoken = [t for t in self.turns if t.role in ("candidate", "interviewer")]
+        return bool(spoken) and spoken[-1].role == "candidate" and self.status != "ended"
+
+    def answer(self) -> list[StoredTurn]:
+        """The interviewer's reply to what the candidate has said since it last spoke
+        (several turns sent quickly are answered together); at time, the closing."""
+        if not self.awaiting_answer:
+            return []
+        wall = max(t.wall_s for t in self.turns if t.role == "candidate")
         if self.time_up:
             return self._close()
         reply = self.interviewer.respond(self.heard(), wall, self.state)

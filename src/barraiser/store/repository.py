@@ -8,7 +8,9 @@ a killed process.
 
 from __future__ import annotations
 
+import threading
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -103,6 +105,19 @@ class Store:
     def __init__(self, engine: Engine):
         self.engine = engine
         self._orm = sessionmaker(engine, expire_on_commit=False)
+        # SQLite has one writer at a time, and a writer that finds the file busy sleeps
+        # in growing steps (up to 100 ms) before retrying. Queueing this process's
+        # writes on a lock instead keeps a burst of turns in milliseconds.
+        self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
+
+    @contextmanager
+    def _write(self):
+        if self._write_lock is None:
+            with self._orm.begin() as db:
+                yield db
+            return
+        with self._write_lock, self._orm.begin() as db:
+            yield db
 
     @classmethod
     def open(cls, url: str | None = None) -> "Store":
@@ -127,7 +142,7 @@ class Store:
         row = SessionRow(id=uuid.uuid4().hex, kind=kind, status=status, prompt_id=prompt_id, title=title[:200],
                          minutes=float(minutes), persona=persona, mode=mode, input_mode=input_mode, seed=int(seed),
                          elapsed_s=0.0, draft="", candidate=candidate, source_name=source_name, state={})
-        with self._orm.begin() as db:
+        with self._write() as db:
             db.add(row)
         return _session(row, [])
 
@@ -185,7 +200,7 @@ class Store:
         if "status" in values and values["status"] not in STATUSES:
             raise ValueError(values["status"])
         values["updated_at"] = utcnow()
-        with self._orm.begin() as db:
+        with self._write() as db:
             n = db.execute(update(SessionRow).where(SessionRow.id == session_id).values(**values)).rowcount
         if not n:
             raise NotFound(f"no session {session_id!r}")
@@ -197,7 +212,7 @@ class Store:
         self.update_session(session_id, **values)
 
     def delete_session(self, session_id: str) -> None:
-        with self._orm.begin() as db:
+        with self._write() as db:
             row = self._resolve(db, session_id)
             db.execute(delete(TurnRow).where(TurnRow.session_id == row.id))
             db.execute(delete(ReportRow).where(ReportRow.session_id == row.id))
@@ -210,7 +225,7 @@ class Store:
                  state: dict | None = None) -> StoredTurn:
         """Append a turn and commit it (with the session's clock, and the draft cleared
         when the candidate's turn is the draft being sent) in one transaction."""
-        with self._orm.begin() as db:
+        with self._write() as db:
             seq = (db.scalar(select(func.max(TurnRow.seq)).where(TurnRow.session_id == session_id)) or 0) + 1
             row = TurnRow(session_id=session_id, seq=seq, role=role, speaker=speaker, kind=kind, text=text,
                           wall_s=float(wall_s), start_s=float(start_s), end_s=float(end_s), meta=meta or {})
@@ -242,7 +257,7 @@ class Store:
     def save_report(self, session_id: str, report: dict) -> StoredReport:
         row = ReportRow(session_id=session_id, verdict=report["verdict"], score=float(report["score"]),
                         timing=report.get("timing", "measured"), report=report)
-        with self._orm.begin() as db:
+        with self._write() as db:
             db.add(row)
         return StoredReport(row.id, session_id, row.verdict, row.score, row.timing, report, _aware(row.created_at))
 
@@ -284,7 +299,7 @@ class Store:
                          score: float | None = None, session_id: str | None = None, meta: dict | None = None) -> int:
         row = DrillResultRow(drill_id=drill_id, signal_id=signal_id, answer=answer, passed=passed, score=score,
                              session_id=session_id, meta=meta or {})
-        with self._orm.begin() as db:
+        with self._write() as db:
             db.add(row)
         return row.id
 
@@ -303,7 +318,7 @@ class Store:
             return row.value.get("v", default) if row else default
 
     def set_setting(self, key: str, value) -> None:
-        with self._orm.begin() as db:
+        with self._write() as db:
             row = db.scalars(select(SettingRow).where(SettingRow.key == key)).first()
             if row is None:
                 db.add(SettingRow(key=key, value={"v": value}))

@@ -6,9 +6,11 @@ Every error has one shape: {"error", "source", "line", "expected", "message"}.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -108,14 +110,49 @@ def get_session(session_id: str, state: State):
     return out
 
 
-@router.post("/sessions/{session_id}/turns", summary="Send the candidate's turn; get the interviewer's reply")
-def post_turn(session_id: str, body: PostTurn, state: State):
-    with state.live.use(session_id) as s:
-        replies = s.send(body.text)
-        ended = s.time_up or any(t.kind == "closing" for t in replies)
-        report = s.end("time") if ended else None
-        return {"replies": [turn_json(t) for t in replies], "clocks": clocks_json(s), "ended": ended,
-                "report_url": f"/api/sessions/{s.id}/report" if report else None}
+@router.post("/sessions/{session_id}/turns", summary="Send the candidate's turn (and, by default, wait for the reply)")
+async def post_turn(session_id: str, body: PostTurn, state: State, wait: bool = True):
+    """The turn is committed before anything else happens. With `wait=false` the
+    response comes as soon as it is stored (202), and `reply_url` gives the
+    interviewer's reply when it is ready."""
+    sid, turn = await run_in_threadpool(state.live.post_turn, session_id, body.text)
+    if not wait:
+        return JSONResponse({"turn": turn_json(turn), "reply_url": f"/api/sessions/{sid}/reply?after={turn.seq}"},
+                            status_code=202)
+    return await _reply(state, sid, turn.seq, 120.0, turn)
+
+
+@router.get("/sessions/{session_id}/reply", summary="The interviewer's reply to the turn numbered `after`")
+async def get_reply(session_id: str, after: int, state: State, timeout: float = 30.0):
+    """Waits up to `timeout` seconds (at most 60); 202 with `pending` if not ready yet."""
+    record = await run_in_threadpool(state.store.get_session, session_id, with_turns=False)
+    return await _reply(state, record.id, after, max(0.0, min(timeout, 60.0)), None)
+
+
+async def _reply(state, sid: str, after: int, timeout: float, turn):
+    # Waiting costs no thread: the workers mark a session answered in memory.
+    state.live.ensure_answering(sid, after)
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not state.live.reply_ready(sid, after):
+        if asyncio.get_running_loop().time() >= deadline:
+            return JSONResponse({"pending": True, "reply_url": f"/api/sessions/{sid}/reply?after={after}"},
+                                status_code=202)
+        await asyncio.sleep(0.02)
+    return await run_in_threadpool(_reply_json, state, sid, after, turn)
+
+
+def _reply_json(state, sid: str, after: int, turn) -> dict:
+    turns = state.live.turns_after(sid, after)
+    record = state.store.get_session(sid, with_turns=False)
+    ended = record.status == "ended"
+    out = {"replies": [turn_json(t) for t in turns if t.role != "candidate"], "ended": ended,
+           "report_url": f"/api/sessions/{sid}/report" if ended and record.verdict else None}
+    if turn is not None:
+        out["turn"] = turn_json(turn)
+    if not ended:
+        with state.live.use(sid) as s:
+            out["clocks"] = clocks_json(s)
+    return out
 
 
 @router.put("/sessions/{session_id}/draft", summary="Save the unsent draft (and the clock)")

@@ -10,6 +10,7 @@ traceback goes to the server log).
 from __future__ import annotations
 
 import logging
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -72,7 +73,12 @@ def create_app(*, store=None, database_url: str | None = None, clock_factory=Non
     from barraiser.store import Store
 
     store = store or Store.open(database_url)
-    app = FastAPI(title="Bar Raiser", version=__version__,
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        app.state.barraiser.live.close()  # let queued replies finish: their turns are already stored
+
+    app = FastAPI(title="Bar Raiser", version=__version__, lifespan=lifespan,
                   description="Practise AI product system design interviews and read debriefs that quote "
                               "your own words. The JSON API mirrors every page.",
                   docs_url="/api/docs", openapi_url="/api/openapi.json", redoc_url=None)
