@@ -179,9 +179,11 @@ class PracticeSession:
         else:
             start = self.spoken_s if start_s is None else max(start_s, 0.0)
             end = start + speaking_seconds(text)
+        # Only the interviewer's own turns write its memory (a candidate turn recorded
+        # while a reply is being worked out must not overwrite what it remembers).
         turn = self.store.add_turn(self.id, role=role, speaker=speaker, kind=kind, text=text, wall_s=wall_s,
                                    start_s=round(start, 2), end_s=round(end, 2), meta=meta,
-                                   clear_draft=clear_draft, state=self.state)
+                                   clear_draft=clear_draft, state=self.state if role != "candidate" else None)
         self.turns.append(turn)
         if clear_draft:
             self.draft = ""
