@@ -9,11 +9,15 @@ says it all while the candidate only agrees, and keyword stuffing.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from barraiser.grading import grade
 from barraiser.grading.detect import Detector
 from barraiser.transcript.readers import read_text
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "mock-interview.vtt"
 
 
 @pytest.fixture(scope="module")
@@ -148,3 +152,51 @@ def test_a_model_named_for_hype_is_cargo_cult(detector):
         ("Cand", "We'd just throw a big transformer at it, like BERT or GPT-4, because that's state of the art "
                  "and everyone is using them now."))
     assert signals(detector, hype)["cargo_cult_model"].present
+
+
+def test_form_rules_matrix_agrees_with_allowed():
+    from barraiser.content.models import SIGNAL_IDS
+    from barraiser.grading.detect import allowed, allowed_matrix
+    from barraiser.grading.units import candidate_units
+    from barraiser.transcript.readers import read_transcript
+
+    tr = read_transcript(EXAMPLE)
+    units = candidate_units(tr) + candidate_units(read_text(interview(
+        ("Interviewer", "Is your metric retention?"), ("Cand", "Yes, exactly."),
+        ("Interviewer", "And the fallback?"), ("Cand", "So the fallback, the metric is retention."),
+        ("Cand", "We don't need a fallback. Multilingual is a v2 thing. I wouldn't A/B test everything."),
+        ("Cand", "User, metric, constraint, trade-off, fallback, guardrail, all covered."),
+        ("Cand", "Who is the user? What is the budget? We save 20 minutes a day.")), name="t.md", candidate="Cand"))
+    want = [[allowed(s, u) for s in SIGNAL_IDS] for u in units]
+    assert allowed_matrix(units, list(SIGNAL_IDS)).tolist() == want
+
+
+def test_cascade_finds_what_embedding_every_unit_finds(detector):
+    """The gate skips units of a real interview yet finds every signal where embedding
+    every unit does (its margins keep 99.5% of out-of-author findings on the train
+    split, and every first finding), with the same confidences."""
+    from barraiser.transcript.readers import read_transcript
+
+    tr = read_transcript(EXAMPLE)
+    exact = Detector(detector.model, detector.backend, cascade=False)
+    units, want = exact.detect(tr)
+    _, got = detector.detect(tr)
+    assert detector.embedded < len(units)
+    for s in want:
+        assert set((f.unit, f.confidence) for f in got[s]) <= set((f.unit, f.confidence) for f in want[s])
+        assert [f.unit for f in got[s][:1]] == [f.unit for f in want[s][:1]]
+
+
+def test_cascade_never_adds_a_finding(detector):
+    text = interview(
+        ("Interviewer", "Design a ranking model for a job marketplace."),
+        ("Cand", "Okay. Hmm, let me think. It's a big space. Lots of things we could do here, honestly."),
+        ("Interviewer", "Go on."),
+        ("Cand", "Who is this for, job seekers or recruiters? If the model isn't sure, we show the newest jobs."))
+    tr = read_text(text, name="t.md", candidate="Cand")
+    exact = Detector(detector.model, detector.backend, cascade=False)
+    _, want = exact.detect(tr)
+    _, got = detector.detect(tr)
+    for s in want:
+        assert {f.unit for f in got[s]} <= {f.unit for f in want[s]}
+    assert want["clarifying_question"] and got["clarifying_question"]

@@ -50,3 +50,12 @@ def test_lexical_model_handles_empty_text(text):
     model = SignalModel.load()
     p = model.lexical.probabilities([text])
     assert p.shape == (1, len(SIGNAL_IDS)) and np.all((p >= 0) & (p <= 1))
+
+
+def test_shipped_model_has_a_calibrated_gate():
+    model = SignalModel.load()
+    gate = model.gate
+    assert gate is not None
+    assert gate.contributions.shape[1] == len(SIGNAL_IDS) == gate.coef.shape[0] == len(gate.margin)
+    assert gate.contributions.shape[0] == gate.token_weights.shape[0]
+    assert np.all(gate.margin >= 0) and np.all(np.isfinite(gate.coef))

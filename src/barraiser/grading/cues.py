@@ -101,6 +101,9 @@ def is_list_like(text: str) -> bool:
     "I'll design for a driver alone, on a commute, hands on the wheel" is an ordinary
     enumeration and is not: the short parts must be made of the rubric's own words.
     """
+    low = text.lower()
+    if text.count(",") + text.count(";") + low.count("and") + low.count("plus") < 3:
+        return False  # fewer than four parts (a cheap bound on the split below)
     cleaned = FILLERS.sub(" ", text)
     parts = [p for p in re.split(r",|;|\band\b|\bplus\b", cleaned) if p.strip()]
     if len(parts) < 4:

@@ -17,6 +17,7 @@ wrong, all of them about form rather than topic:
   deferral ("multilingual is a v2 thing") is not raised;
 - a scoping question must be a question; a quantified impact must carry a figure.
 
+MiniLM embeds only the units a cheap first stage cannot rule out (grading/gate.py).
 Findings are immutable evidence records that quote the transcript verbatim.
 """
 
@@ -32,6 +33,7 @@ import numpy as np
 from barraiser.content.models import SIGNAL_IDS
 from barraiser.grading import cues
 from barraiser.grading.embeddings import EmbeddingBackend, get_backend
+from barraiser.grading.gate import Gate, token_ids
 from barraiser.grading.lexical import LexicalModel
 from barraiser.grading.units import Unit, candidate_units
 from barraiser.transcript.model import Transcript
@@ -96,13 +98,15 @@ class SignalModel:
 
     def __init__(self, weights: np.ndarray, bias: np.ndarray, thresholds: np.ndarray,
                  signal_ids: list[str], backend_name: str, cue_scale: float,
-                 lexical: LexicalModel | None = None, embedding_share: float = 1.0):
+                 lexical: LexicalModel | None = None, embedding_share: float = 1.0,
+                 gate: Gate | None = None):
         self.weights, self.bias, self.thresholds = weights, bias, thresholds
         self.signal_ids = signal_ids
         self.backend_name = backend_name
         self.cue_scale = cue_scale
         self.lexical = lexical
         self.embedding_share = embedding_share if lexical is not None else 1.0
+        self.gate = gate if lexical is not None else None
         self.index = {s: i for i, s in enumerate(signal_ids)}
 
     @classmethod
@@ -112,8 +116,11 @@ class SignalModel:
             if "lex_vocabulary" in z:
                 lexical = LexicalModel([str(t) for t in z["lex_vocabulary"]], z["lex_idf"], z["lex_weights"],
                                        z["lex_bias"])
+            gate = None
+            if "gate_contributions" in z:
+                gate = Gate(z["gate_contributions"], z["gate_token_weights"], z["gate_coef"], z["gate_margin"])
             return cls(z["weights"], z["bias"], z["thresholds"], [str(s) for s in z["signal_ids"]],
-                       str(z["backend"]), float(z["cue_scale"]), lexical, float(z["embedding_share"]))
+                       str(z["backend"]), float(z["cue_scale"]), lexical, float(z["embedding_share"]), gate)
 
     def save(self, path: Path, **extra) -> None:
         arrays = dict(weights=self.weights, bias=self.bias, thresholds=self.thresholds,
@@ -122,6 +129,10 @@ class SignalModel:
         if self.lexical is not None:
             arrays.update(lex_vocabulary=np.array(self.lexical.vocabulary), lex_idf=self.lexical.idf,
                           lex_weights=self.lexical.weights, lex_bias=self.lexical.bias)
+        if self.gate is not None:
+            arrays.update(gate_contributions=self.gate.contributions.astype(np.float16),
+                          gate_token_weights=self.gate.token_weights.astype(np.float16),
+                          gate_coef=self.gate.coef, gate_margin=self.gate.margin)
         arrays.update({k: np.array(v) for k, v in extra.items()})
         np.savez_compressed(path, **arrays)
 
@@ -132,10 +143,15 @@ class SignalModel:
         return p
 
 
-def unit_matrix(units: list[Unit], backend: EmbeddingBackend, cue_scale: float) -> np.ndarray:
+def cue_matrix(units: list[Unit]) -> np.ndarray:
+    return np.array([cues.features(u.text) for u in units], dtype=np.float32).reshape(len(units), -1)
+
+
+def unit_matrix(units: list[Unit], backend: EmbeddingBackend, cue_scale: float,
+                cue: np.ndarray | None = None) -> np.ndarray:
     """Rows of [embedding, scaled form cues], the classifier's input."""
     emb = backend.embed([u.text for u in units])
-    cue = np.array([cues.features(u.text) for u in units], dtype=np.float32).reshape(len(units), -1)
+    cue = cue_matrix(units) if cue is None else cue
     return np.hstack([emb, cue * cue_scale]).astype(np.float32)
 
 
@@ -176,10 +192,59 @@ def allowed(signal_id: str, unit: Unit) -> bool:
     return block_reason(signal_id, unit) is None
 
 
+def allowed_matrix(units: list[Unit], signal_ids: list[str]) -> np.ndarray:
+    """(units, signals) of `allowed`, sharing the checks every signal makes."""
+    out = np.zeros((len(units), len(signal_ids)), dtype=bool)
+    for k, u in enumerate(units):
+        text = u.text
+        if (cues.is_agreement_only(text) or cues.is_list_like(text)
+                or (len(cues.words(text)) <= MAX_ECHO_WORDS and cues.is_echo(text, u.prev_interviewer))):
+            continue
+        deferred = bool(_DEFERRAL.search(text))
+        refusal = cues.is_refusal(text)
+        asks = text.rstrip().endswith("?")
+        for j, s in enumerate(signal_ids):
+            if s in RED_FLAGS:
+                if deferred:
+                    continue
+                anchor = _FLAG_ANCHOR[s].search(text)
+                out[k, j] = not (anchor and _NEGATION_BEFORE.search(text[max(0, anchor.start() - 60):anchor.start()]))
+            elif refusal:
+                continue
+            elif s == "clarifying_question":
+                out[k, j] = cues.is_question(text)
+            elif s in _STATEMENTS:
+                out[k, j] = not asks
+            elif s in ("user_impact_quantified", "threshold_justified"):
+                out[k, j] = cues.has_number(text)
+            else:
+                out[k, j] = True
+    return out
+
+
 class Detector:
-    def __init__(self, model: SignalModel | None = None, backend: EmbeddingBackend | None = None):
+    """Finds signals in a transcript.
+
+    `detect` runs a cascade (grading/gate.py): every unit is scored by the n-gram
+    classifier and a static estimate of the embedding classifier, and MiniLM embeds
+    only the units where some signal is not clearly out of reach. Pass
+    `cascade=False` to embed every unit. `unit_scores` always embeds every unit it
+    is given and returns the exact probabilities.
+    """
+
+    def __init__(self, model: SignalModel | None = None, backend: EmbeddingBackend | None = None,
+                 *, cascade: bool = True):
         self.model = model or default_model()
-        self.backend = backend or get_backend()
+        self._backend = backend
+        self.cascade = cascade
+        self.embedded = 0  # units embedded by the last `detect` (for benchmarks)
+
+    @property
+    def backend(self) -> EmbeddingBackend:
+        """The embedding backend, loaded on first use (a cascade may not need it)."""
+        if self._backend is None:
+            self._backend = get_backend()
+        return self._backend
 
     def unit_scores(self, units: list[Unit]) -> np.ndarray:
         if not units:
@@ -187,10 +252,44 @@ class Detector:
         return self.model.probabilities(unit_matrix(units, self.backend, self.model.cue_scale),
                                         [u.text for u in units])
 
+    def cascade_scores(self, units: list[Unit]) -> np.ndarray:
+        """Probabilities whose findings (at the model's thresholds, with the rules) are
+        those of `unit_scores`, except the rare finding the gate misses. Units the gate
+        rules out get the gate's estimate, which is below every threshold they could
+        reach; the others get their exact probabilities."""
+        m = self.model
+        if not units:
+            return np.zeros((0, len(m.signal_ids)))
+        texts = [u.text for u in units]
+        cue = cue_matrix(units)
+        dim = m.weights.shape[1] - cue.shape[1]
+        p_ngram = m.lexical.probabilities(texts)
+        rest = (cue * m.cue_scale) @ m.weights[:, dim:].T + m.bias
+        static = m.gate.static_logits(token_ids(texts))
+        estimate = m.gate.estimate(static, rest, p_ngram)
+        reach = m.gate.reachable(estimate, p_ngram, m.thresholds, m.embedding_share)
+        need = np.array([any(allowed(m.signal_ids[j], units[k]) for j in np.nonzero(reach[k])[0])
+                         for k in range(len(units))], dtype=bool)
+        share = m.embedding_share
+        probs = share / (1.0 + np.exp(-estimate)) + (1.0 - share) * p_ngram
+        idx = np.nonzero(need)[0]
+        self.embedded = len(idx)
+        if len(idx):
+            emb = self.backend.embed([texts[i] for i in idx])
+            x = np.hstack([emb, cue[idx] * m.cue_scale]).astype(np.float32)
+            p_emb = 1.0 / (1.0 + np.exp(-(x @ m.weights.T + m.bias)))
+            probs[idx] = share * p_emb + (1.0 - share) * p_ngram[idx]
+        return probs
+
     def detect(self, tr: Transcript, thresholds: dict[str, float] | None = None
                ) -> tuple[list[Unit], dict[str, list[Finding]]]:
         units = candidate_units(tr)
-        probs = self.unit_scores(units)
+        # The gate is calibrated for the model's own thresholds: other thresholds embed everything.
+        if self.cascade and self.model.gate is not None and not thresholds:
+            probs = self.cascade_scores(units)
+        else:
+            probs = self.unit_scores(units)
+            self.embedded = len(units)
         return units, findings_from_scores(units, probs, self.model, thresholds)
 
 

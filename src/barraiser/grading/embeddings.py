@@ -90,6 +90,21 @@ class MiniLMOnnx:
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-9)
 
+    def token_vectors(self, batch_size: int = 1024) -> np.ndarray:
+        """MiniLM's output vector of every vocabulary token seen alone ("[CLS] token [SEP]"),
+        the seed of the static estimate in grading/gate.py (training only)."""
+        size = self._tok.get_vocab_size()
+        cls_id, sep_id = self._tok.token_to_id("[CLS]"), self._tok.token_to_id("[SEP]")
+        out = np.zeros((size, self.dim), dtype=np.float32)
+        for b in range(0, size, batch_size):
+            ids = np.arange(b, min(size, b + batch_size), dtype=np.int64)
+            x = np.stack([np.full(len(ids), cls_id), ids, np.full(len(ids), sep_id)], 1)
+            feeds = {"input_ids": x, "attention_mask": np.ones_like(x)}
+            if "token_type_ids" in self._inputs:
+                feeds["token_type_ids"] = np.zeros_like(x)
+            out[b:b + len(ids)] = self._session.run(None, feeds)[0][:, 1]
+        return out
+
 
 def default_paths() -> tuple[Path | None, Path | None]:
     model = os.environ.get("BARRAISER_EMBEDDING_MODEL")

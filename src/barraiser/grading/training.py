@@ -8,8 +8,9 @@ dev/sentences/ (positives, hard negatives, neutral interview talk), the shipped
 exemplars, and the TRAIN split's transcripts (the quoted unit is a positive, the
 units before it certain negatives). Each signal's threshold is then tuned on
 out-of-fold scores: every train transcript scored by a model fitted without its
-author's transcripts, with the rules the grader applies. The holdout split is
-never read here.
+author's transcripts, with the rules the grader applies. Last, the cascade's gate
+(grading/gate.py) is fitted and calibrated on the same out-of-author scores. The
+holdout split is never read here.
 
 Needs scikit-learn (the `dev` extra); the grader itself only needs numpy.
 """
@@ -199,10 +200,12 @@ def fit_model(texts, xc, yc, examples, backend_name: str, c: float) -> SignalMod
                        list(SIGNAL_IDS), backend_name, CUE_SCALE, lex, EMBEDDING_SHARE)
 
 
-def out_of_fold_probabilities(texts, xc, yc, examples, backend_name, c) -> list[np.ndarray]:
+def out_of_fold_probabilities(texts, xc, yc, examples, backend_name, c,
+                              folds: list | None = None) -> list[np.ndarray]:
     """Each transcript scored by a model that never saw it nor any transcript by its author.
 
     Authors are told apart by the first letter of the transcript ID (one batch, one writer).
+    `folds`, when given, receives (model, indices of the examples it scored) per fold.
     """
     groups = sorted({ex.item.id[0] for ex in examples})
     if len(groups) < 2:
@@ -214,9 +217,11 @@ def out_of_fold_probabilities(texts, xc, yc, examples, backend_name, c) -> list[
     for g in groups:
         train = [ex for i, ex in enumerate(examples) if key(i, ex) != g]
         model = fit_model(texts, xc, yc, train, backend_name, c)
-        for i, ex in enumerate(examples):
-            if key(i, ex) == g:
-                probs[i] = model.probabilities(ex.x, [u.text for u in ex.units])
+        scored = [i for i, ex in enumerate(examples) if key(i, ex) == g]
+        for i in scored:
+            probs[i] = model.probabilities(examples[i].x, [u.text for u in examples[i].units])
+        if folds is not None:
+            folds.append((model, scored))
     return probs
 
 
@@ -259,6 +264,56 @@ def tune_thresholds(examples: list[TranscriptExamples], probs: list[np.ndarray],
     return thresholds
 
 
+def cached_token_vectors(backend) -> np.ndarray:
+    path = CACHE / f"token-vectors-{backend.name}.npy"
+    if path.exists():
+        return np.load(path)
+    vectors = backend.token_vectors()
+    CACHE.mkdir(exist_ok=True)
+    np.save(path, vectors)
+    return vectors
+
+
+def fit_gate(texts, xc, examples, folds, model: SignalModel, backend, verbose: bool = True):
+    """The cascade's gate (grading/gate.py): static token contributions fitted on the
+    corpus and the train transcripts, calibrated on out-of-author scores. Per fold, the
+    token vectors are fitted without the held-out author's sentences and projected on
+    that fold's classifier, so the calibration sees the estimate's error on new writers."""
+    from barraiser.grading import gate as G
+    from barraiser.grading.detect import allowed_matrix
+
+    tok = G.default_tokenizer()
+    base = cached_token_vectors(backend)
+    dim = backend.dim
+    ids_c = G.token_ids(texts, tok)
+    ids_u = [G.token_ids([u.text for u in ex.units], tok) for ex in examples]
+    weights = G.token_weights(ids_c + [i for ids in ids_u for i in ids], base.shape[0])
+
+    def contributions(members: list[int], m: SignalModel) -> np.ndarray:
+        ids = ids_c + [i for k in members for i in ids_u[k]]
+        targets = np.vstack([xc[:, :dim]] + [examples[k].x[:, :dim] for k in members])
+        vectors = G.fit_token_vectors(base, weights, ids, targets)
+        return (vectors @ m.weights[:, :dim].T).astype(np.float16)
+
+    z, est, pn, al = [], [], [], []
+    for m, scored in folds:
+        held_out = set(scored)
+        members = [k for k in range(len(examples)) if k not in held_out]
+        g = G.Gate(contributions(members, m), weights, np.zeros((len(SIGNAL_IDS), 3)), np.zeros(len(SIGNAL_IDS)))
+        for k in scored:
+            ex = examples[k]
+            z.append(ex.x @ m.weights.T + m.bias)
+            est.append(g.static_logits(ids_u[k]) + ex.x[:, dim:] @ m.weights[:, dim:].T + m.bias)
+            pn.append(m.lexical.probabilities([u.text for u in ex.units]))
+            al.append(allowed_matrix(ex.units, m.signal_ids))
+    coef, margin, stats = G.calibrate(np.vstack(z), np.vstack(est), np.vstack(pn), np.vstack(al),
+                                      model.thresholds, model.embedding_share)
+    if verbose:
+        print(f"  gate: margin {stats['k']:.2f} sd; out of author it embeds {stats['kept_units']:.1%} of "
+              f"{stats['units']} train units and keeps {stats['kept_findings']:.2%} of their {stats['findings']} findings")
+    return G.Gate(contributions(list(range(len(examples))), model), weights, coef, margin)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--c", type=float, default=DEFAULT_C, help="inverse regularisation")
@@ -279,9 +334,11 @@ def main(argv: list[str] | None = None) -> int:
                           * CUE_SCALE])
     print(f"corpus sentences: {len(texts)}; train transcripts: {len(examples)} "
           f"({sum(len(ex.units) for ex in examples)} units)")
-    probs = out_of_fold_probabilities(texts, xc, yc, examples, backend.name, args.c)
+    folds: list = []
+    probs = out_of_fold_probabilities(texts, xc, yc, examples, backend.name, args.c, folds)
     model = fit_model(texts, xc, yc, examples, backend.name, args.c)
     model.thresholds = tune_thresholds(examples, probs, model)
+    model.gate = fit_gate(texts, xc, examples, folds, model, backend)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     model.save(args.output, c=args.c, data_hash=data_hash())
     print(f"wrote {args.output}")
