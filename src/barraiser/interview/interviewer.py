@@ -177,7 +177,8 @@ class LiveDetector:
         keys = [(u.turn, u.start, u.end, u.text, u.prev_interviewer) for u in units]
         new = [i for i, k in enumerate(keys) if k not in self._cache]
         if new:
-            probs = self.detector.unit_scores([units[i] for i in new])
+            # the cascade: MiniLM only for sentences a cheap estimate cannot rule out
+            probs = self.detector.cascade_scores([units[i] for i in new])
             for row, i in zip(probs, new):
                 self._cache[keys[i]] = row
         if not units:
