@@ -108,7 +108,10 @@ def draft_form(session_id: str, st: State, text: str = Form("")):
 @router.post("/sessions/{session_id}/pause")
 def pause_form(session_id: str, st: State):
     with st.live.use(session_id) as s:
-        s.pause() if s.status == "active" else s.unpause()
+        if s.status == "active":
+            s.pause()
+        else:
+            s.unpause()
         return see_other(f"/sessions/{s.id}")
 
 
