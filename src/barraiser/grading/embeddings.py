@@ -59,6 +59,9 @@ class MiniLMOnnx:
         opts.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
         opts.inter_op_num_threads = 1
         opts.log_severity_level = 3
+        # Idle intra-op threads sleep instead of spinning: a spinning pool starves the web
+        # server's request threads of CPU while another candidate's reply is computed.
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = ort.InferenceSession(str(model_path), opts, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self._session.get_inputs()}
         self._tok = Tokenizer.from_file(str(tokenizer_path))

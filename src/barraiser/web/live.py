@@ -57,17 +57,19 @@ class LiveSessions:
         """The live engine of an unfinished practice session, locked for this request."""
         from barraiser.interview.session import PracticeSession
 
-        record = self.store.get_session(session_id, with_turns=False)  # NotFound -> 404
-        with self._lock(record.id):
-            s = self._sessions.get(record.id)
+        # a session already live here needs no lookup (the API uses full IDs)
+        live = self._sessions.get(session_id)
+        sid = live.id if live is not None else self.store.get_session(session_id, with_turns=False).id  # 404
+        with self._lock(sid):
+            s = self._sessions.get(sid)
             if s is None or s.status == "ended":
-                s = PracticeSession.resume(self.store, record.id, clock=self._clock(), unpause=False)
+                s = PracticeSession.resume(self.store, sid, clock=self._clock(), unpause=False)
                 with self._guard:
-                    self._sessions[record.id] = s
+                    self._sessions[sid] = s
             yield s
             if s.status == "ended":
                 with self._guard:
-                    self._sessions.pop(record.id, None)
+                    self._sessions.pop(sid, None)
 
     # ------------------------------------------------------------ turns and replies
 
