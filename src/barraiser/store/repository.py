@@ -8,6 +8,7 @@ a killed process.
 
 from __future__ import annotations
 
+import sys
 import threading
 import uuid
 from contextlib import contextmanager
@@ -80,6 +81,16 @@ class StoredReport:
     created_at: datetime
 
 
+class _TurnJob:
+    """A turn waiting for the group commit, and what became of it."""
+
+    def __init__(self, args: dict):
+        self.args = args
+        self.done = threading.Event()
+        self.result: StoredTurn | None = None
+        self.error: BaseException | None = None
+
+
 def _aware(dt: datetime | None) -> datetime | None:
     # SQLite gives naive datetimes back; everything stored is UTC
     if dt is not None and dt.tzinfo is None:
@@ -109,6 +120,9 @@ class Store:
         # in growing steps (up to 100 ms) before retrying. Queueing this process's
         # writes on a lock instead keeps a burst of turns in milliseconds.
         self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
+        self._queue_lock = threading.Lock()
+        self._queue: list[_TurnJob] = []
+        self._committing = False
 
     @contextmanager
     def _write(self):
@@ -224,21 +238,72 @@ class Store:
                  start_s: float, end_s: float, meta: dict | None = None, clear_draft: bool = False,
                  state: dict | None = None) -> StoredTurn:
         """Append a turn and commit it (with the session's clock, and the draft cleared
-        when the candidate's turn is the draft being sent) in one transaction."""
-        with self._write() as db:
-            seq = (db.scalar(select(func.max(TurnRow.seq)).where(TurnRow.session_id == session_id)) or 0) + 1
-            row = TurnRow(session_id=session_id, seq=seq, role=role, speaker=speaker, kind=kind, text=text,
-                          wall_s=float(wall_s), start_s=float(start_s), end_s=float(end_s), meta=meta or {})
-            db.add(row)
-            values: dict = {"elapsed_s": float(wall_s), "updated_at": utcnow()}
-            if clear_draft:
-                values["draft"] = ""
-            if state is not None:
-                values["state"] = state
-            n = db.execute(update(SessionRow).where(SessionRow.id == session_id).values(**values)).rowcount
-            if not n:
-                raise NotFound(f"no session {session_id!r}")
-        return _turn(row)
+        when the candidate's turn is the draft being sent) before returning.
+
+        On SQLite, turns sent at the same moment share one commit (group commit): the
+        first caller commits everything queued while it waited, so a burst pays for
+        one disk flush instead of one each, and every caller still returns only once
+        its turn is on disk."""
+        job = _TurnJob(dict(session_id=session_id, role=role, speaker=speaker, kind=kind, text=text,
+                            wall_s=wall_s, start_s=start_s, end_s=end_s, meta=meta, clear_draft=clear_draft,
+                            state=state))
+        if self._write_lock is None:
+            with self._write() as db:
+                return _turn(self._insert_turn(db, **job.args))
+        with self._queue_lock:
+            self._queue.append(job)
+            lead = not self._committing
+            self._committing = True
+        if lead:
+            while True:
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                    if not batch:
+                        self._committing = False
+                        break
+                self._commit_batch(batch)
+        job.done.wait()
+        if job.error is not None:
+            raise job.error
+        return job.result
+
+    def _commit_batch(self, batch: list["_TurnJob"]) -> None:
+        try:
+            with self._write() as db:
+                rows = [self._insert_turn(db, **j.args) for j in batch]
+            for j, row in zip(batch, rows):
+                j.result = _turn(row)
+        except Exception:
+            if len(batch) == 1:
+                batch[0].error = sys.exc_info()[1]
+            else:  # one bad turn (an unknown session) must not sink the others
+                for j in batch:
+                    self._commit_batch([j])
+                return
+        for j in batch:
+            j.done.set()
+
+    @staticmethod
+    def _insert_turn(db: OrmSession, *, session_id, role, speaker, kind, text, wall_s, start_s, end_s, meta,
+                     clear_draft, state) -> TurnRow:
+        # Lock the session's row first, so that two writers on PostgreSQL cannot both
+        # take the same next turn number (SQLite writes are already one at a time).
+        if db.execute(select(SessionRow.id).where(SessionRow.id == session_id).with_for_update()).first() is None:
+            raise NotFound(f"no session {session_id!r}")
+        seq = (db.scalar(select(func.max(TurnRow.seq)).where(TurnRow.session_id == session_id)) or 0) + 1
+        row = TurnRow(session_id=session_id, seq=seq, role=role, speaker=speaker, kind=kind, text=text,
+                      wall_s=float(wall_s), start_s=float(start_s), end_s=float(end_s), meta=meta or {})
+        db.add(row)
+        db.flush()  # the next turn of the same session in this batch must see this seq
+        values: dict = {"elapsed_s": float(wall_s), "updated_at": utcnow()}
+        if clear_draft:
+            values["draft"] = ""
+        if state is not None:
+            values["state"] = state
+        n = db.execute(update(SessionRow).where(SessionRow.id == session_id).values(**values)).rowcount
+        if not n:
+            raise NotFound(f"no session {session_id!r}")
+        return row
 
     def turns(self, session_id: str) -> list[StoredTurn]:
         with self._orm() as db:
