@@ -300,6 +300,7 @@ class Interviewer:
         phase_id = PHASE_IDS[phase_now]
         turns_in = state.setdefault("phase_turns", {})
         turns_in[phase_id] = turns_in.get(phase_id, 0) + 1
+        gaps = self.overdue(present, now_s, turns_in)  # computed once: steps 3, 5 and the coach use it
         state["since_push"] = state.get("since_push", 0) + 1
         persona = PERSONA.get(self.persona, PERSONA["neutral"])
         parts: list[str] = []
@@ -314,7 +315,7 @@ class Interviewer:
         said = " ".join(t.text for t in tr.turns[last_turn:])
         reply = self._answer_questions(units, last_turn, said, n, parts, meta)
         if reply is not None:
-            return self._finish(reply, present, now_s, state, n, turns_in)
+            return self._finish(reply, gaps, state)
 
         words = len(said.split())
         limit = persona["interrupt_words"]
@@ -324,8 +325,7 @@ class Interviewer:
         # 1. a red flag just heard
         for s in RED_FLAGS_PUSHED:
             if s in new and s not in state.setdefault("pushed", []):
-                return self._finish(self._push(s, n, parts, meta, state, "on_signal"), present, now_s, state, n,
-                                    turns_in)
+                return self._finish(self._push(s, n, parts, meta, state, "on_signal"), gaps, state)
 
         # 2. time to move on: check the fallback before leaving the flow, then announce the next phase
         announced = state.get("announced", 0)
@@ -337,18 +337,18 @@ class Interviewer:
                 state["last_push"] = {"signal": "fallback", "turn": n}
                 parts.append(self._pick(self.lines.fallback_before_moving_on, n, "fallback_check"))
                 return self._finish(Reply(" ".join(parts), "fallback_check", {**meta, "signal": "fallback"}),
-                                    present, now_s, state, n, turns_in)
+                                    gaps, state)
             state["announced"] = phase_now
             target = PHASE_IDS[phase_now]
             if not (set(PHASE_CONTENT.get(target, ())) & new):
                 parts.append(self._fill(self._pick(self.lines.phase_moves[target], n, "move"), now_s))
                 return self._finish(Reply(" ".join(parts), "phase_move", {**meta, "to_phase": target}),
-                                    present, now_s, state, n, turns_in)
+                                    gaps, state)
 
         # 3. an ignored pushback, asked again (adversarial only), unless a more decisive
         #    gap has just become overdue
         last = state.get("last_push")
-        fresh = [g for g in self.overdue(present, now_s, turns_in) if g not in state.setdefault("pushed", [])]
+        fresh = [g for g in gaps if g not in state.setdefault("pushed", [])]
 
         def rank(sig: str) -> int:
             return GAP_ORDER.index(sig) if sig in GAP_ORDER else len(GAP_ORDER)
@@ -362,7 +362,7 @@ class Interviewer:
             state["since_push"] = 0
             return self._finish(Reply(" ".join(parts), "pushback", {**meta, "signal": last["signal"],
                                                                     "repeat": True}),
-                                present, now_s, state, n, turns_in)
+                                gaps, state)
 
         gap_allowed = state["since_push"] >= persona["gap_every"]
 
@@ -377,19 +377,18 @@ class Interviewer:
                     state["since_push"] = 0
                     parts.append(self._pick(self.lines.number_without_reason, n, "number"))
                     return self._finish(Reply(" ".join(parts), "number", {**meta, "quote": u.text}),
-                                        present, now_s, state, n, turns_in)
+                                        gaps, state)
 
         # 5. the most decisive overdue gap
         if gap_allowed:
-            for s in self.overdue(present, now_s, turns_in):
+            for s in gaps:
                 if s not in state.setdefault("pushed", []):
-                    return self._finish(self._push(s, n, parts, meta, state, "if_missing"), present, now_s, state,
-                                        n, turns_in)
+                    return self._finish(self._push(s, n, parts, meta, state, "if_missing"), gaps, state)
 
         # 6. nothing to push on: acknowledge, and let them keep going
         acks = self.lines.acknowledgements.get(self.persona) or self.lines.acknowledgements["neutral"]
         parts.append(self._pick(acks, n, "ack"))
-        return self._finish(Reply(" ".join(parts), "ack", meta), present, now_s, state, n, turns_in)
+        return self._finish(Reply(" ".join(parts), "ack", meta), gaps, state)
 
     # -------------------------------------------------------- pieces
 
@@ -464,17 +463,16 @@ class Interviewer:
         mine = set(_NUMBER_TOKEN.findall(text))
         return bool(mine - theirs) if mine else True
 
-    def _finish(self, reply: Reply, present: set[str], now_s: float, state: dict, n: int,
-                turns_in: dict) -> Reply:
+    def _finish(self, reply: Reply, gaps: list[str], state: dict) -> Reply:
         if self.mode == "coach":
-            reply.coach_note = self._coach_note(present, now_s, state, turns_in)
+            reply.coach_note = self._coach_note(gaps, state)
         return reply
 
-    def _coach_note(self, present: set[str], now_s: float, state: dict, turns_in: dict) -> str | None:
+    def _coach_note(self, gaps: list[str], state: dict) -> str | None:
         from barraiser.grading.scoring import fix_for
 
         nudged = state.setdefault("nudged", [])
-        for s in self.overdue(present, now_s, turns_in):
+        for s in gaps:
             if s in nudged:
                 continue
             nudged.append(s)
