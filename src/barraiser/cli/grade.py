@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from barraiser.cli.main import cli
+from barraiser.cli.main import cli, emit
 
 
 @cli.command()
@@ -43,11 +43,4 @@ def grade(file: Path, fmt: str | None, output: Path | None, candidate: str | Non
         raise click.ClickException(e.message) from None
     color = output is None and fmt == "terminal" and sys.stdout.isatty()
     text = render(report, fmt, color=color)
-    if output:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as e:
-            raise click.ClickException(f"{output}: cannot write the report: {e.strerror}") from None
-        click.echo(f"Wrote the {fmt} debrief to {output} (verdict: {report.verdict}).", err=True)
-    else:
-        click.echo(text, nl=False)
+    emit(text, output, what="the report", done=f"Wrote the {fmt} debrief to {output} (verdict: {report.verdict}).")

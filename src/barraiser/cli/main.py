@@ -19,6 +19,18 @@ def cli() -> None:
     that quotes your own words, with when you said them."""
 
 
+def emit(text: str, output, *, what: str, done: str) -> None:
+    """Write `text` to the file `output` (then say `done` on stderr), or print it."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise click.ClickException(f"{output}: cannot write {what}: {e.strerror}") from None
+    click.echo(done, err=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and return its exit code (tests call this)."""
     from barraiser.cli import content, grade, practice, serve  # noqa: F401  (registers commands)

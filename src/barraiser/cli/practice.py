@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from barraiser.cli.main import cli
+from barraiser.cli.main import cli, emit
 
 # Spelled out here (as in content.models) so that `--help` need not import pydantic.
 PERSONAS = ("supportive", "neutral", "adversarial")
@@ -255,14 +255,7 @@ def export(session_id: str, fmt: str | None, output: Path | None) -> None:
             text = render(_report(stored), "markdown" if fmt == "md" else fmt)
     except UserError as e:
         raise _fail(e) from None
-    if output:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as e:
-            raise click.ClickException(f"{output}: cannot write: {e.strerror}") from None
-        click.echo(f"Wrote {fmt} for session {s.short_id} to {output}.", err=True)
-    else:
-        click.echo(text, nl=False)
+    emit(text, output, what="the export", done=f"Wrote {fmt} for session {s.short_id} to {output}.")
 
 
 def _transcript_json(s) -> dict:
@@ -318,8 +311,4 @@ def progress(chart: Path | None, limit: int) -> None:
     if chart is not None:
         from barraiser.render.charts import progress_chart
 
-        try:
-            chart.write_text(progress_chart(prog), encoding="utf-8")
-        except OSError as e:
-            raise click.ClickException(f"{chart}: cannot write the chart: {e.strerror}") from None
-        click.echo(f"Wrote the chart to {chart}.", err=True)
+        emit(progress_chart(prog), chart, what="the chart", done=f"Wrote the chart to {chart}.")
