@@ -3,15 +3,11 @@
 # never a browser download) and axe-core from the npm registry (tests/e2e/package.json).
 set -e
 cd "$(dirname "$0")/.."
+. scripts/as-root.sh
 if [ ! -x /usr/bin/chromium ]; then
     echo "Installing Debian's chromium for the browser tests..." >&2
-    if [ "$(id -u)" = "0" ]; then SUDO=""; elif command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-        echo "Cannot install chromium: run as root or with sudo, or 'apt-get install chromium' yourself," >&2
-        echo "or set BARRAISER_SKIP_BROWSER=1 to skip the browser tests." >&2
-        exit 1
-    fi
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+    apt_install chromium chromium || {
+        echo "Or set BARRAISER_SKIP_BROWSER=1 to skip the browser tests." >&2; exit 1; }
 fi
 if [ ! -f tests/e2e/node_modules/axe-core/axe.min.js ]; then
     if ! command -v npm >/dev/null 2>&1; then
