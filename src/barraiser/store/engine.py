@@ -40,6 +40,10 @@ def describe(url: str) -> str:
         return url
 
 
+POOL_SIZE = 24      # about the request threads a burst keeps busy at once
+POOL_OVERFLOW = 24
+
+
 def make_engine(url: str, **kwargs) -> Engine:
     try:
         parsed = make_url(url)
@@ -49,6 +53,13 @@ def make_engine(url: str, **kwargs) -> Engine:
                                   "or sqlite:////path/to/barraiser.db") from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")  # psycopg 3, not the older psycopg2
+    if parsed.drivername.startswith("postgresql") or parsed.database not in (None, "", ":memory:"):
+        # Keep enough connections for the web app's request threads: past the pool's
+        # size, each extra connection is opened for one query and closed again, which
+        # under a burst of candidates means a new PostgreSQL backend (or SQLite's
+        # pragmas) per request.
+        kwargs.setdefault("pool_size", POOL_SIZE)
+        kwargs.setdefault("max_overflow", POOL_OVERFLOW)
     try:
         engine = create_engine(parsed, **kwargs)
     except (ImportError, ModuleNotFoundError) as e:

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy import Engine, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 
@@ -110,6 +110,11 @@ def _session(row: SessionRow, turns: list[TurnRow] | None = None, report: Report
         row.end_reason, dict(row.state or {}), _aware(row.created_at), _aware(row.updated_at),
         _aware(row.ended_at), [_turn(t) for t in turns] if turns is not None else [],
         report.verdict if report else None, report.score if report else None)
+
+
+# Built once: every sent turn runs these.
+_LAST_SEQ = select(func.max(TurnRow.seq)).where(TurnRow.session_id == bindparam("sid"))
+_INSERT_TURN = insert(TurnRow)
 
 
 class Store:
@@ -240,16 +245,13 @@ class Store:
         """Append a turn and commit it (with the session's clock, and the draft cleared
         when the candidate's turn is the draft being sent) before returning.
 
-        On SQLite, turns sent at the same moment share one commit (group commit): the
-        first caller commits everything queued while it waited, so a burst pays for
-        one disk flush instead of one each, and every caller still returns only once
-        its turn is on disk."""
+        Turns sent at the same moment share one commit (group commit): the first caller
+        commits everything queued while it waited, so a burst pays for one disk flush
+        (and, on PostgreSQL, one round of the pool) instead of one each, and every
+        caller still returns only once its turn is on disk."""
         job = _TurnJob(dict(session_id=session_id, role=role, speaker=speaker, kind=kind, text=text,
                             wall_s=wall_s, start_s=start_s, end_s=end_s, meta=meta, clear_draft=clear_draft,
                             state=state))
-        if self._write_lock is None:
-            with self._write() as db:
-                return _turn(self._insert_turn(db, **job.args))
         with self._queue_lock:
             self._queue.append(job)
             lead = not self._committing
@@ -269,10 +271,13 @@ class Store:
 
     def _commit_batch(self, batch: list["_TurnJob"]) -> None:
         try:
+            # Session rows are locked in one order (a stable sort keeps each session's
+            # turns in the order they came), so two writing processes cannot deadlock.
+            ordered = sorted(batch, key=lambda j: j.args["session_id"])
             with self._write() as db:
-                rows = [self._insert_turn(db, **j.args) for j in batch]
-            for j, row in zip(batch, rows):
-                j.result = _turn(row)
+                results = [self._insert_turn(db, **j.args) for j in ordered]
+            for j, result in zip(ordered, results):
+                j.result = result
         except Exception:
             if len(batch) == 1:
                 batch[0].error = sys.exc_info()[1]
@@ -285,25 +290,28 @@ class Store:
 
     @staticmethod
     def _insert_turn(db: OrmSession, *, session_id, role, speaker, kind, text, wall_s, start_s, end_s, meta,
-                     clear_draft, state) -> TurnRow:
-        # Lock the session's row first, so that two writers on PostgreSQL cannot both
-        # take the same next turn number (SQLite writes are already one at a time).
-        if db.execute(select(SessionRow.id).where(SessionRow.id == session_id).with_for_update()).first() is None:
-            raise NotFound(f"no session {session_id!r}")
-        seq = (db.scalar(select(func.max(TurnRow.seq)).where(TurnRow.session_id == session_id)) or 0) + 1
-        row = TurnRow(session_id=session_id, seq=seq, role=role, speaker=speaker, kind=kind, text=text,
-                      wall_s=float(wall_s), start_s=float(start_s), end_s=float(end_s), meta=meta or {})
-        db.add(row)
-        db.flush()  # the next turn of the same session in this batch must see this seq
-        values: dict = {"elapsed_s": float(wall_s), "updated_at": utcnow()}
+                     clear_draft, state) -> StoredTurn:
+        # Update the session's row first: it tells us the session exists and, on
+        # PostgreSQL, locks the row until commit, so two writers cannot both take the
+        # same next turn number (SQLite writes are already one at a time). Plain Core
+        # statements: a turn is written on every send, and the ORM's flush costs more
+        # than the three statements themselves.
+        now = utcnow()
+        values: dict = {"elapsed_s": float(wall_s), "updated_at": now}
         if clear_draft:
             values["draft"] = ""
         if state is not None:
             values["state"] = state
-        n = db.execute(update(SessionRow).where(SessionRow.id == session_id).values(**values)).rowcount
-        if not n:
+        conn = db.connection()
+        if not conn.execute(update(SessionRow).where(SessionRow.id == session_id).values(**values)).rowcount:
             raise NotFound(f"no session {session_id!r}")
-        return row
+        seq = (conn.scalar(_LAST_SEQ, {"sid": session_id}) or 0) + 1
+        row = dict(session_id=session_id, seq=seq, role=role, speaker=speaker, kind=kind, text=text,
+                   wall_s=float(wall_s), start_s=float(start_s), end_s=float(end_s), meta=meta or {},
+                   created_at=now)
+        conn.execute(_INSERT_TURN, row)
+        return StoredTurn(seq, role, speaker, kind, text, row["wall_s"], row["start_s"], row["end_s"],
+                          dict(row["meta"]), now)
 
     def turns(self, session_id: str) -> list[StoredTurn]:
         with self._orm() as db:
