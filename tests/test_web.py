@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,27 @@ def test_api_turn_is_acknowledged_first_and_the_reply_fetched_after(client, cloc
     assert any(t.text == "How many logins a day?" for t in store.turns(s["id"]))
     reply = client.get(ack["reply_url"]).json()
     assert reply["replies"][0]["role"] == "interviewer" and "30 million logins a day" in reply["replies"][0]["text"]
+
+
+def test_replies_hold_back_while_a_turn_is_being_sent(store, clock):
+    # The reply workers wait for the sends in flight (up to YIELD_MAX_S), so that a
+    # burst of candidates is acknowledged before detection takes the CPU.
+    from barraiser.web import live as live_module
+
+    live = live_module.LiveSessions(store, clock_factory=lambda: clock)
+    try:
+        a = live.start(prompt_id=ATO, seed=1)
+        _, turn = live.post_turn(a.id, "Which accounts are we protecting?")
+        with live.sending():  # another candidate's turn is on its way in
+            time.sleep(live_module.YIELD_MAX_S / 4)
+            assert not live.reply_ready(a.id, turn.seq)
+        deadline = time.monotonic() + 60
+        while not live.reply_ready(a.id, turn.seq) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert live.reply_ready(a.id, turn.seq)
+        assert [t.role for t in live.turns_after(a.id, turn.seq)] == ["interviewer"]
+    finally:
+        live.close()
 
 
 def test_api_time_up_closes_and_grades(client, clock):

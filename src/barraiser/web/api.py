@@ -115,7 +115,8 @@ async def post_turn(session_id: str, body: PostTurn, state: State, wait: bool = 
     """The turn is committed before anything else happens. With `wait=false` the
     response comes as soon as it is stored (202), and `reply_url` gives the
     interviewer's reply when it is ready."""
-    sid, turn = await run_in_threadpool(state.live.post_turn, session_id, body.text)
+    with state.live.sending():
+        sid, turn = await run_in_threadpool(state.live.post_turn, session_id, body.text)
     if not wait:
         return JSONResponse({"turn": turn_json(turn), "reply_url": f"/api/sessions/{sid}/reply?after={turn.seq}"},
                             status_code=202)
@@ -125,8 +126,9 @@ async def post_turn(session_id: str, body: PostTurn, state: State, wait: bool = 
 @router.get("/sessions/{session_id}/reply", summary="The interviewer's reply to the turn numbered `after`")
 async def get_reply(session_id: str, after: int, state: State, timeout: float = 30.0):
     """Waits up to `timeout` seconds (at most 60); 202 with `pending` if not ready yet."""
-    record = await run_in_threadpool(state.store.get_session, session_id, with_turns=False)
-    return await _reply(state, record.id, after, max(0.0, min(timeout, 60.0)), None)
+    sid = state.live.live_id(session_id) or \
+        (await run_in_threadpool(state.store.get_session, session_id, with_turns=False)).id  # 404
+    return await _reply(state, sid, after, max(0.0, min(timeout, 60.0)), None)
 
 
 async def _reply(state, sid: str, after: int, timeout: float, turn):
@@ -142,16 +144,20 @@ async def _reply(state, sid: str, after: int, timeout: float, turn):
 
 
 def _reply_json(state, sid: str, after: int, turn) -> dict:
-    turns = state.live.turns_after(sid, after)
-    record = state.store.get_session(sid, with_turns=False)
-    ended = record.status == "ended"
-    out = {"replies": [turn_json(t) for t in turns if t.role != "candidate"], "ended": ended,
-           "report_url": f"/api/sessions/{sid}/report" if ended and record.verdict else None}
+    # a live session's turns and clocks are in memory
+    out = state.live.peek(sid, lambda s: {"replies": [t for t in s.turns if t.seq > after], "ended": False,
+                                          "report_url": None, "clocks": clocks_json(s)})
+    if out is None:  # ended (or not live in this process): read the store
+        turns = state.live.turns_after(sid, after)
+        record = state.store.get_session(sid, with_turns=False)
+        out = {"replies": turns, "ended": record.status == "ended",
+               "report_url": f"/api/sessions/{sid}/report" if record.status == "ended" and record.verdict else None}
+        if record.status != "ended":
+            with state.live.use(sid) as s:
+                out["clocks"] = clocks_json(s)
+    out["replies"] = [turn_json(t) for t in out["replies"] if t.role != "candidate"]
     if turn is not None:
         out["turn"] = turn_json(turn)
-    if not ended:
-        with state.live.use(sid) as s:
-            out["clocks"] = clocks_json(s)
     return out
 
 

@@ -10,17 +10,25 @@ Posting a turn only commits it: the interviewer's reply is worked out by a small
 pool of worker threads, so a burst of candidates sending at once is acknowledged
 in milliseconds however long detection takes; the API waits for the reply without
 holding a thread (`reply_ready` is a memory check).
+
+Sending comes first: while turns are arriving, the reply workers hold back (for at
+most `YIELD_MAX_S`) before starting the next reply, because detection's Python steps
+share the interpreter lock with the request threads, and a candidate waits on the
+acknowledgement of a send but is already reading while the interviewer "thinks".
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 log = logging.getLogger("barraiser.web")
 REPLY_WORKERS = 2  # one per core: detection is CPU-bound
+QUIET_S = 0.05      # a reply starts once no turn has arrived for this long ...
+YIELD_MAX_S = 0.4   # ... or after this long, so a steady stream of sends cannot starve replies
 
 
 class LiveSessions:
@@ -32,6 +40,9 @@ class LiveSessions:
         self._guard = threading.Lock()
         self._queued: set[str] = set()      # sessions with a reply job waiting or running
         self._answered: dict[str, int] = {}  # session -> last turn seq once its reply is stored
+        self._sending = 0                    # turns being stored right now
+        self._last_send = 0.0
+        self._traffic = threading.Condition()
         self._pool = ThreadPoolExecutor(max_workers=REPLY_WORKERS, thread_name_prefix="interviewer")
 
     def close(self) -> None:
@@ -75,11 +86,36 @@ class LiveSessions:
 
     def post_turn(self, session_id: str, text: str):
         """Commit the candidate's turn and queue the interviewer's reply."""
-        with self.use(session_id) as s:
-            turn = s.record_turn(text)
-            sid = s.id
+        with self.sending():
+            with self.use(session_id) as s:
+                turn = s.record_turn(text)
+                sid = s.id
         self._schedule(sid)
         return sid, turn
+
+    @contextmanager
+    def sending(self):
+        """Mark a turn on its way in; the API enters this as soon as the request is read,
+        before it waits for a thread, so that the replies already hold back."""
+        with self._traffic:
+            self._sending += 1
+        try:
+            yield
+        finally:
+            with self._traffic:
+                self._sending -= 1
+                self._last_send = time.monotonic()
+                self._traffic.notify_all()
+
+    def _wait_for_quiet(self) -> None:
+        give_up = time.monotonic() + YIELD_MAX_S
+        with self._traffic:
+            while True:
+                now = time.monotonic()
+                quiet_at = self._last_send + QUIET_S
+                if now >= give_up or (self._sending == 0 and now >= quiet_at):
+                    return
+                self._traffic.wait(min(give_up, max(quiet_at, now + 0.005)) - now)
 
     def _schedule(self, session_id: str) -> None:
         with self._guard:
@@ -89,6 +125,7 @@ class LiveSessions:
         self._pool.submit(self._answer, session_id)
 
     def _answer(self, session_id: str) -> None:
+        self._wait_for_quiet()
         with self._guard:
             self._queued.discard(session_id)
         last = None
@@ -113,6 +150,19 @@ class LiveSessions:
         """After a restart nothing is queued for a turn stored just before it: queue it."""
         if not self.reply_ready(session_id, after_seq):
             self._schedule(session_id)
+
+    def live_id(self, session_id: str) -> str | None:
+        """The session's ID if its engine is live in this process (no query)."""
+        return session_id if session_id in self._sessions else None
+
+    def peek(self, session_id: str, view):
+        """`view(engine)` of a live, unfinished session, under its lock and without a
+        query; None when the session is not live in this process or has ended."""
+        if session_id not in self._sessions:
+            return None
+        with self._lock(session_id):
+            s = self._sessions.get(session_id)
+            return None if s is None or s.status == "ended" else view(s)
 
     def turns_after(self, session_id: str, after_seq: int):
         return [t for t in self.store.turns(session_id) if t.seq > after_seq]
