@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run demo practice test bench accuracy speed bench-interviewer clean
+.PHONY: setup run demo practice test bench accuracy speed bench-interviewer bench-web clean
 
 setup: $(STAMP)
 
@@ -44,7 +44,11 @@ speed: $(STAMP)
 bench-interviewer: $(STAMP)
 	$(PY) bench/interviewer.py
 
-bench: accuracy speed bench-interviewer
+bench-web: $(STAMP)
+	$(PY) bench/web_load.py
+	$(PY) bench/web_load.py --postgres
+
+bench: accuracy speed bench-interviewer bench-web
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

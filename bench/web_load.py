@@ -1,6 +1,7 @@
 """Many candidates posting turns at once to the web app, over loopback.
 
-    .venv/bin/python bench/web_load.py [--candidates 50] [--turns 6] [--seconds 120]
+    .venv/bin/python bench/web_load.py [--candidates 50] [--turns 6] [--seconds 120] [--postgres]
+    make bench-web      # both stores, one after the other
 
 Starts `barraiser serve` in its own process on 127.0.0.1 (SQLite in a temporary
 folder, or the PostgreSQL database BARRAISER_DATABASE_URL points at), starts one
@@ -72,7 +73,30 @@ def main() -> None:
     ap.add_argument("--candidates", type=int, default=50)
     ap.add_argument("--turns", type=int, default=6)
     ap.add_argument("--seconds", type=float, default=180.0, help="stop posting after this long")
+    ap.add_argument("--postgres", action="store_true",
+                    help="run on a throwaway PostgreSQL server on 127.0.0.1 (tests/pgserver.py; needs Debian's "
+                         "postgresql package, which `make test` installs)")
     args = ap.parse_args()
+    if args.postgres:
+        sys.path.insert(0, str(ROOT / "tests"))
+        import pgserver
+
+        bindir = pgserver.find_bindir()
+        if bindir is None:
+            raise SystemExit(pgserver.INSTALL_HINT)
+        with tempfile.TemporaryDirectory() as base:
+            server = pgserver.Server(bindir, Path(base))
+            url = server.start()
+            try:
+                os.environ["BARRAISER_DATABASE_URL"] = pgserver.fresh_database(url, "web_load")
+                run(args)
+            finally:
+                server.stop()
+    else:
+        run(args)
+
+
+def run(args) -> None:
 
     import httpx
 

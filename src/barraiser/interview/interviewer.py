@@ -137,7 +137,9 @@ class ScopeMatcher:
         return out
 
 
-@lru_cache(maxsize=16)
+# Room for every prompt of a large bank: building one embeds ~100 phrasings (~0.3 s),
+# and a server with many candidates on different prompts must not rebuild them in turn.
+@lru_cache(maxsize=256)
 def _matcher(prompt_id: str, prompt_json: str) -> ScopeMatcher:
     from barraiser.content.models import Prompt as P
     from barraiser.content.rubric import interviewer_lines
