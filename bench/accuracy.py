@@ -1,6 +1,6 @@
 """Accuracy of the grader on the held-aside part of the labelled development set.
 
-    .venv/bin/python bench/accuracy.py [--split holdout|train|all] [--errors]
+    .venv/bin/python bench/accuracy.py [--split holdout|train|all] [--errors] [--dev DIR] [--model FILE]
 
 Prints per-signal precision, recall and F1, macro-F1 over the 25 signals, how often
 `first_at_s` lands within 30 s of the labelled time (over signals found and
@@ -22,17 +22,22 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="Grader accuracy on the labelled development set")
     ap.add_argument("--split", default="holdout", choices=["holdout", "train", "all"])
     ap.add_argument("--errors", action="store_true", help="list every disagreement")
+    ap.add_argument("--dev", type=Path, default=ROOT / "dev",
+                    help="a labelled set in dev/'s layout (e.g. dev/pending, not trained on), default dev/")
+    ap.add_argument("--model", type=Path, default=None, help="a detector .npz other than the shipped one")
     args = ap.parse_args(argv)
 
     from barraiser.grading import grade
     from barraiser.grading.detect import Detector
     from barraiser.grading.evaluation import TIME_TOLERANCE_S, load_dev_set, score_reports
 
-    items = load_dev_set(ROOT / "dev", None if args.split == "all" else args.split)
+    items = load_dev_set(args.dev, None if args.split == "all" else args.split)
     if not items:
         print(f"no transcripts in split {args.split!r}", file=sys.stderr)
         return 1
-    det = Detector()
+    from barraiser.grading.detect import SignalModel
+
+    det = Detector(SignalModel.load(args.model)) if args.model else Detector()
     t0 = time.perf_counter()
     reports = [grade(i.transcript, None, detector=det) for i in items]
     elapsed = time.perf_counter() - t0

@@ -318,6 +318,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--c", type=float, default=DEFAULT_C, help="inverse regularisation")
     ap.add_argument("--output", type=Path, default=MODEL_PATH)
+    ap.add_argument("--extra", type=Path, action="append", default=[],
+                    help="another labelled folder in dev/'s layout whose train-split transcripts are added "
+                         "(experiments: write to another --output; the shipped model is trained on dev/ only)")
     args = ap.parse_args(argv)
     from barraiser.grading.evaluation import load_dev_set
 
@@ -326,7 +329,10 @@ def main(argv: list[str] | None = None) -> int:
     xc = np.hstack([cached_embeddings(backend, texts),
                     np.array([cues.features(t) for t in texts], dtype=np.float32) * CUE_SCALE])
     yc = np.array([[t in pos[s] for s in SIGNAL_IDS] for t in texts])
-    examples = transcript_examples(load_dev_set(DEV, split="train"))
+    labelled = load_dev_set(DEV, split="train")
+    for extra in args.extra:
+        labelled += load_dev_set(extra, split="train")
+    examples = transcript_examples(labelled)
     for ex in examples:
         texts_u = [u.text for u in ex.units]
         ex.x = np.hstack([cached_embeddings(backend, texts_u),
