@@ -94,17 +94,18 @@ def test_api_turn_is_acknowledged_first_and_the_reply_fetched_after(client, cloc
     assert reply["replies"][0]["role"] == "interviewer" and "30 million logins a day" in reply["replies"][0]["text"]
 
 
-def test_replies_hold_back_while_a_turn_is_being_sent(store, clock):
+def test_replies_hold_back_while_a_turn_is_being_sent(store, clock, monkeypatch):
     # The reply workers wait for the sends in flight (up to YIELD_MAX_S), so that a
     # burst of candidates is acknowledged before detection takes the CPU.
     from barraiser.web import live as live_module
 
+    monkeypatch.setattr(live_module, "YIELD_MAX_S", 30.0)  # longer than any reply takes
     live = live_module.LiveSessions(store, clock_factory=lambda: clock)
     try:
         a = live.start(prompt_id=ATO, seed=1)
         _, turn = live.post_turn(a.id, "Which accounts are we protecting?")
         with live.sending():  # another candidate's turn is on its way in
-            time.sleep(live_module.YIELD_MAX_S / 4)
+            time.sleep(1.0)
             assert not live.reply_ready(a.id, turn.seq)
         deadline = time.monotonic() + 60
         while not live.reply_ready(a.id, turn.seq) and time.monotonic() < deadline:

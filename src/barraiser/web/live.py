@@ -27,8 +27,8 @@ from contextlib import contextmanager
 
 log = logging.getLogger("barraiser.web")
 REPLY_WORKERS = 2  # one per core: detection is CPU-bound
-QUIET_S = 0.05      # a reply starts once no turn has arrived for this long ...
-YIELD_MAX_S = 0.4   # ... or after this long, so a steady stream of sends cannot starve replies
+QUIET_S = 0.02      # a reply starts once no turn has arrived for this long ...
+YIELD_MAX_S = 0.2   # ... or after this long, so a steady stream of sends cannot starve replies
 
 
 class LiveSessions:
