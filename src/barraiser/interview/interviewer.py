@@ -95,6 +95,7 @@ _REASON = re.compile(
     r"means|to avoid|to keep|to protect|in order to|the reason|why|trade|lose|loses|worse|risk|users? "
     r"(?:would|will|wait|see|get|lose|leave|pay))\b", re.I)
 _NUMBER_TOKEN = re.compile(r"\d[\d,.]*")
+SURE_JUSTIFIED = 0.7  # detector probability above which a number counts as explained
 
 
 @dataclass
@@ -371,9 +372,12 @@ class Interviewer:
         # 4. a number with no reason (a reaction to what was just said, like a red flag)
         if state.get("numbers", 0) < MAX_NUMBER_PUSHBACKS and state.get("last_number") != n - 2:
             prev_interviewer = tr.turns[last_turn - 1].text if last_turn > 0 else ""
+            # The detector's word that a number is justified overrides the reason words
+            # only when it is sure: a bare "block above 0.7" sits near its threshold.
+            justified = any(f.turn >= last_turn and f.confidence >= SURE_JUSTIFIED
+                            for s in ("threshold_justified", "user_impact_quantified") for f in findings[s])
             for u in units:
-                if u.turn >= last_turn and self._unexplained_number(u.text, prev_interviewer) \
-                        and not {"threshold_justified", "user_impact_quantified"} & new:
+                if u.turn >= last_turn and self._unexplained_number(u.text, prev_interviewer) and not justified:
                     state["numbers"] = state.get("numbers", 0) + 1
                     state["last_number"] = n
                     state["since_push"] = 0
