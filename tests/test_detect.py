@@ -65,6 +65,15 @@ def test_red_flags_spoken_in_the_negative_are_not_raised(detector, sentence, fla
     assert flag not in present(detector, sentence)
 
 
+def test_ideas_listed_then_set_aside_in_the_next_breath_are_not_sprawl(detector):
+    # the list and its dismissal are separate sentences of one turn
+    piled = ("We could add a loyalty wallet, a recipe chatbot, a social feed for shoppers and a voice ordering "
+             "skill, plus an integration with every smart fridge on the market.")
+    assert "solution_sprawl" in present(detector, piled)
+    assert "solution_sprawl" not in present(detector, piled + " All of that can wait. Today it's one screen.")
+    assert "solution_sprawl" not in present(detector, piled + " None of them helps the shopper at the shelf right now.")
+
+
 def test_red_flags_said_plainly_are_raised(detector):
     assert "ab_test_everything" in present(detector, "Honestly we'd just A/B test all of it and let the data decide everything.")
     assert "error_as_fallback" in present(detector, "If the model fails we show an error message and ask them to try again later.")

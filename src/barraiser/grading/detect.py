@@ -45,6 +45,11 @@ RED_FLAGS = ("technical_kpi_goal", "ab_test_everything", "collect_all_data", "so
 # A deferral anywhere in the sentence: "multilingual is a v2 thing".
 _DEFERRAL = re.compile(r"\b(?:v2|version two|later on|down the (?:road|line)|phase (?:two|2)|"
                        r"not (?:now|for (?:now|v1|the first))|out of scope|not in scope)\b", re.I)
+# Ideas listed and then set aside in the next breath: "A chat assistant, yield
+# prediction, a community feed. None of them helps her today." / "... I'd say not now."
+_SET_ASIDE = re.compile(r"\b(?:none of (?:them|these|those|that)|not (?:now|yet|today|in v1|for v1|in the first)|"
+                        r"(?:i'd|i would|we'd|we would|let's) (?:skip|park|drop|cut|leave) (?:it|them|that|those|all)|"
+                        r"(?:that|those|all of (?:that|it|them)) can wait)\b", re.I)
 # A negation that governs what follows: "I wouldn't A/B test everything", "instead of an error".
 _NEGATION_BEFORE = re.compile(r"\b(?:instead of|rather than|avoid(?:ing)?|wouldn't|won't|shouldn't|don't|do not|"
                               r"not going to|never|no|not|without|resist|against)\b[^.;]*$", re.I)
@@ -305,6 +310,8 @@ def findings_from_scores(units: list[Unit], probs: np.ndarray, model: SignalMode
             if p >= thr and allowed(s, u):
                 if s == "cargo_cult_model" and _model_has_reason(units, k):
                     continue
+                if s == "solution_sprawl" and _set_aside_after(units, k):
+                    continue
                 out[s].append(Finding(s, u.position, u.turn, u.at_s, u.text, round(p, 3)))
     # Failure modes need two concrete, different ways the system fails: the signal
     # is present from the second one on (or one sentence that names several).
@@ -321,6 +328,12 @@ def findings_from_scores(units: list[Unit], probs: np.ndarray, model: SignalMode
         else:
             out["failure_modes"] = []
     return out
+
+
+def _set_aside_after(units: list[Unit], k: int, reach: int = 2) -> bool:
+    """Are the ideas of unit k deferred or rejected in the next sentences of the same turn?"""
+    following = [u.text for u in units[k + 1:k + 1 + reach] if u.turn == units[k].turn]
+    return any(_DEFERRAL.search(t) or _SET_ASIDE.search(t) for t in following)
 
 
 def _model_has_reason(units: list[Unit], k: int) -> bool:
