@@ -74,6 +74,16 @@ def test_ideas_listed_then_set_aside_in_the_next_breath_are_not_sprawl(detector)
     assert "solution_sprawl" not in present(detector, piled + " None of them helps the shopper at the shelf right now.")
 
 
+def test_one_failure_with_a_comma_and_an_or_is_not_two_failure_modes():
+    # failure_modes needs two different ways the system fails; counting words name them
+    from barraiser.grading.detect import _names_several
+
+    assert not _names_several("It must never do the wrong risky thing, like calling the wrong person "
+                              "or sending a message to the wrong chat.")
+    assert _names_several("Two ways this fails the driver: it calls the wrong person late at night, "
+                          "and it reads a private message aloud to the whole car.")
+
+
 def test_red_flags_said_plainly_are_raised(detector):
     assert "ab_test_everything" in present(detector, "Honestly we'd just A/B test all of it and let the data decide everything.")
     assert "error_as_fallback" in present(detector, "If the model fails we show an error message and ask them to try again later.")

@@ -344,8 +344,12 @@ def _model_has_reason(units: list[Unit], k: int) -> bool:
     return bool(_PRODUCT_REASON.search(text)) and not _HYPE.search(text)
 
 
+# Words that count ways off ("two ways", "first ... second", "the other"). A comma
+# followed by "and"/"or" is not one: "calling the wrong person or sending a message
+# to the wrong chat" names one failure, and counting it as two put failure_modes
+# minutes early.
 _ENUMERATION = re.compile(r"\b(?:two|three|four|several|couple of|both|first|second|another|also|"
-                          r"one is|the other)\b|,.*\b(?:and|or)\b", re.I)
+                          r"one is|the other)\b", re.I)
 
 
 def _names_several(text: str) -> bool:
