@@ -84,6 +84,21 @@ def test_one_failure_with_a_comma_and_an_or_is_not_two_failure_modes():
                           "and it reads a private message aloud to the whole car.")
 
 
+def test_problems_of_today_before_any_design_are_not_failure_modes(detector):
+    text = interview(
+        ("Interviewer", "Design an assistant that routes on-call alerts."),
+        ("Cand", "Right now people look in the wrong place, or page the wrong team, and the real owners only find "
+                 "out forty minutes in. Another one: the same alert fires forty times and everyone mutes it."),
+        ("Interviewer", "Go on."),
+        ("Cand", "End to end: a ticket comes in, we read its text and the account history, a model picks the team, "
+                 "and the ticket lands in that team's queue with the reason shown."),
+        ("Interviewer", "What could go wrong?"),
+        ("Cand", "I'd watch the share of tickets that get moved to another team after routing."), step=40)
+    found = signals(detector, text)
+    assert found["flow_sketched"].present
+    assert not found["failure_modes"].present
+
+
 def test_red_flags_said_plainly_are_raised(detector):
     assert "ab_test_everything" in present(detector, "Honestly we'd just A/B test all of it and let the data decide everything.")
     assert "error_as_fallback" in present(detector, "If the model fails we show an error message and ask them to try again later.")

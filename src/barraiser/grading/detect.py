@@ -316,6 +316,11 @@ def findings_from_scores(units: list[Unit], probs: np.ndarray, model: SignalMode
     # Failure modes need two concrete, different ways the system fails: the signal
     # is present from the second one on (or one sentence that names several).
     fm = out["failure_modes"]
+    # Failure modes are the designed system's: before the candidate has sketched any
+    # system, "people page the wrong team" describes today's problem, not a failure.
+    if fm and out["flow_sketched"]:
+        sketched = out["flow_sketched"][0].unit
+        fm = out["failure_modes"] = [f for f in fm if f.unit >= sketched]
     if fm:
         multi = [f for f in fm if _names_several(f.quote)]
         if len(fm) >= 2:
