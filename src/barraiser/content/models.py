@@ -294,6 +294,14 @@ PERSONAS = ("supportive", "neutral", "adversarial")
 MODES = ("exam", "coach")
 
 
+def _every_key(value: dict, keys, problem: str) -> dict:
+    """`value` unchanged when every key has a non-empty entry, else the problem and what is missing."""
+    missing = [k for k in keys if not value.get(k)]
+    if missing:
+        raise ValueError(f"{problem}; missing: {', '.join(missing)}")
+    return value
+
+
 class InterviewerLines(Strict):
     """What the interviewer says when a case file has nothing more specific
     (content/interviewer.yaml)."""
@@ -318,15 +326,9 @@ class InterviewerLines(Strict):
     @field_validator("acknowledgements", "pushback_openers")
     @classmethod
     def _every_persona(cls, v: dict) -> dict:
-        missing = [p for p in PERSONAS if not v.get(p)]
-        if missing:
-            raise ValueError(f"lines needed for every persona; missing: {', '.join(missing)}")
-        return v
+        return _every_key(v, PERSONAS, "lines needed for every persona")
 
     @field_validator("pushbacks")
     @classmethod
     def _every_signal(cls, v: dict) -> dict:
-        missing = [s for s in SIGNAL_IDS if not v.get(s)]
-        if missing:
-            raise ValueError(f"a pushback is needed for every signal; missing: {', '.join(missing)}")
-        return v
+        return _every_key(v, SIGNAL_IDS, "a pushback is needed for every signal")
