@@ -86,6 +86,8 @@ class LiveSessions:
 
     def post_turn(self, session_id: str, text: str):
         """Commit the candidate's turn and queue the interviewer's reply."""
+        # The API already marks the send from the moment the request is read; marking it
+        # here too (the count nests) covers every other caller.
         with self.sending():
             with self.use(session_id) as s:
                 turn = s.record_turn(text)
