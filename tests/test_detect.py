@@ -205,6 +205,39 @@ def test_form_rules_matrix_agrees_with_allowed():
     assert allowed_matrix(units, list(SIGNAL_IDS)).tolist() == want
 
 
+def test_a_weak_hit_gives_way_to_a_clearly_stronger_one(detector):
+    """first_at_s comes from the first finding at least RELATIVE_FLOOR of the signal's
+    strongest: a weak early hit ("I'll build the one people keep") is not the user."""
+    import numpy as np
+
+    from barraiser.content.models import SIGNAL_IDS
+    from barraiser.grading.detect import RELATIVE_FLOOR, findings_from_scores
+    from barraiser.grading.units import candidate_units
+
+    text = interview(
+        ("Interviewer", "Design an assistant that reviews pull requests."),
+        ("Cand", "So I'll try to design the one people keep switched on."),
+        ("Interviewer", "Go on."),
+        ("Cand", "My user is the reviewer with a dozen pull requests waiting on her."),
+        ("Interviewer", "And then?"),
+        ("Cand", "First, the bot comments on a risky line in the diff and says why."),
+        ("Interviewer", "What goes wrong?"),
+        ("Cand", "It flags a bug that isn't one. It also misses the one that is."))
+    units = candidate_units(read_text(text, name="t.md", candidate="Cand"))
+    model = detector.model
+    probs = np.zeros((len(units), len(SIGNAL_IDS)))
+    user, fm, flow = (model.index[s] for s in ("user_defined", "failure_modes", "flow_sketched"))
+    strong = 0.95
+    weak = RELATIVE_FLOOR * strong - 0.05
+    assert weak >= model.thresholds[user] and weak >= model.thresholds[fm]
+    probs[0, user], probs[1, user] = weak, strong
+    probs[2, flow] = 0.95
+    probs[3, fm], probs[4, fm] = strong, weak  # failure modes are counted: the weaker second counts
+    found = findings_from_scores(units, probs, model)
+    assert [f.unit for f in found["user_defined"]] == [units[1].position]
+    assert found["failure_modes"] and found["failure_modes"][0].unit == units[4].position
+
+
 def test_cascade_finds_what_embedding_every_unit_finds(detector):
     """The gate skips units of a real interview yet finds every signal where embedding
     every unit does (its margins keep 99.5% of out-of-author findings on the train

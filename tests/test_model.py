@@ -59,3 +59,20 @@ def test_shipped_model_has_a_calibrated_gate():
     assert gate.contributions.shape[1] == len(SIGNAL_IDS) == gate.coef.shape[0] == len(gate.margin)
     assert gate.contributions.shape[0] == gate.token_weights.shape[0]
     assert np.all(gate.margin >= 0) and np.all(np.isfinite(gate.coef))
+
+
+def test_the_gate_is_calibrated_on_what_the_grader_reports():
+    """A unit over the threshold but under RELATIVE_FLOOR of its signal's best finding in
+    the same transcript is dropped by the grader, so the gate need not keep it; a signal
+    exempt from the floor (failure modes are counted) keeps every unit over its threshold."""
+    from barraiser.grading.gate import reported
+
+    p = np.array([[0.45, 0.45],   # transcript 0: weak ...
+                  [0.95, 0.95],   # ... then strong
+                  [0.45, 0.45]])  # transcript 1: weak, and the best it has
+    allowed = np.ones_like(p, dtype=bool)
+    found = reported(p, allowed, np.array([0.4, 0.4]), np.array([0, 0, 1]), 0.7, np.array([True, False]))
+    assert found[:, 0].tolist() == [False, True, True]
+    assert found[:, 1].tolist() == [True, True, True]
+    found = reported(p, ~allowed, np.array([0.4, 0.4]), np.array([0, 0, 1]), 0.7, np.array([True, False]))
+    assert not found.any()

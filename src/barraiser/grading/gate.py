@@ -39,7 +39,7 @@ SIF_A = 1e-3
 RIDGE = 0.1
 # Share of the train split's out-of-author findings the gate must keep.
 KEEP_RECALL = 0.995
-MARGIN_GRID = [round(x, 2) for x in np.arange(1.0, 6.01, 0.25)]
+MARGIN_GRID = [round(x, 2) for x in np.arange(0.0, 6.01, 0.25)]
 
 
 @lru_cache(maxsize=2)
@@ -156,16 +156,32 @@ def fit_token_vectors(base: np.ndarray, weights: np.ndarray, id_lists: list[list
     return out.astype(np.float32)
 
 
+def reported(p: np.ndarray, allowed: np.ndarray, thresholds: np.ndarray, groups: np.ndarray,
+             floor: float, relative: np.ndarray) -> np.ndarray:
+    """(units, signals): which units the grader reports as findings, as far as one unit
+    decides it: over the threshold, allowed, and (for signals where `relative` is set)
+    at least `floor` times the signal's strongest finding in the same transcript
+    (`groups` numbers the transcripts). See RELATIVE_FLOOR in detect.py."""
+    found = allowed & (p >= thresholds)
+    for g in np.unique(groups):
+        rows = groups == g
+        strongest = np.where(found[rows], p[rows], 0.0).max(0)
+        found[rows] &= ~relative | (p[rows] >= floor * strongest)
+    return found
+
+
 def calibrate(z: np.ndarray, static: np.ndarray, p_ngram: np.ndarray, allowed: np.ndarray,
-              thresholds: np.ndarray, share: float, recall: float = KEEP_RECALL
-              ) -> tuple[np.ndarray, np.ndarray, dict]:
+              thresholds: np.ndarray, share: float, groups: np.ndarray, floor: float,
+              relative: np.ndarray, recall: float = KEEP_RECALL) -> tuple[np.ndarray, np.ndarray, dict]:
     """Fit (coef, margin) on out-of-author scores of train units.
 
     z: the embedding classifier's exact logits; static: the uncalibrated estimate
     (static part plus cues and bias). Per signal, the estimate is regressed on the
     exact logit over the units where the embedding decides (0 < r < 1); the margin is
     k residual standard deviations, with the smallest k on a grid that keeps `recall`
-    of all the findings the exact scores give.
+    of the findings the grader would report from the exact scores (`reported`: a unit
+    over the threshold but far weaker than the signal's best is dropped anyway, so
+    losing it costs nothing).
     """
     n_sig = z.shape[1]
     r = (thresholds - (1.0 - share) * p_ngram) / share
@@ -181,15 +197,26 @@ def calibrate(z: np.ndarray, static: np.ndarray, p_ngram: np.ndarray, allowed: n
             coef[j] = np.linalg.lstsq(x[band[:, j]], z[band[:, j], j], rcond=None)[0]
             sd[j] = float((z[band[:, j], j] - x[band[:, j]] @ coef[j]).std())
         est[:, j] = x @ coef[j]
-    found = allowed & ((share / (1 + np.exp(-z)) + (1 - share) * p_ngram) >= thresholds)
+    exact = share / (1 + np.exp(-z)) + (1 - share) * p_ngram
+    found = reported(exact, allowed, thresholds, groups, floor, relative)
+    # The cascade's first round (detect.py): units whose central estimate already makes
+    # them a finding. It does not depend on the margin, nor do the bars it sets: each
+    # signal's threshold raised to `floor` times its strongest first-round finding.
+    first = (allowed & ((share / (1 + np.exp(-est)) + (1 - share) * p_ngram) >= thresholds)).any(1)
+    bars = np.broadcast_to(thresholds, z.shape).astype(np.float32).copy()
+    for g in np.unique(groups):
+        rows = groups == g
+        hit = allowed[rows] & first[rows][:, None] & (exact[rows] >= thresholds)
+        strongest = np.where(hit, exact[rows], 0.0).max(0)
+        bars[rows] = np.where(relative, np.maximum(thresholds, floor * strongest), thresholds)
     gate = Gate(np.zeros((1, n_sig), np.float16), np.ones(1), coef, np.zeros(n_sig))
     chosen = None
     for k in MARGIN_GRID:
         gate.margin = (k * sd).astype(np.float32)
-        keep = (allowed & gate.reachable(est, p_ngram, thresholds, share)).any(1)
+        keep = first | (allowed & gate.reachable(est, p_ngram, bars, share)).any(1)
         kept = (found & keep[:, None]).sum() / max(found.sum(), 1)
         chosen = dict(k=k, kept_units=float(keep.mean()), kept_findings=float(kept),
-                      findings=int(found.sum()), units=len(z))
+                      findings=int(found.sum()), units=len(z), first_round=float(first.mean()))
         if kept >= recall:
             break
     return coef, (chosen["k"] * sd).astype(np.float32), chosen

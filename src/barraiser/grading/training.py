@@ -28,7 +28,8 @@ import yaml
 
 from barraiser.content.models import SIGNAL_IDS
 from barraiser.grading import cues
-from barraiser.grading.detect import MODEL_PATH, SignalModel, findings_from_scores
+from barraiser.grading.detect import (FLOOR_EXEMPT, MODEL_PATH, RELATIVE_FLOOR, SignalModel,
+                                       findings_from_scores)
 from barraiser.grading.embeddings import get_backend
 from barraiser.grading.lexical import TOKEN, LexicalModel
 
@@ -241,7 +242,7 @@ def tune_thresholds(examples: list[TranscriptExamples], probs: list[np.ndarray],
         for t in THRESHOLD_GRID:
             timely = untimely = fp = fn = 0
             for ex, p in zip(examples, probs):
-                found = findings_from_scores(ex.units, p, model, {x: t for x in SIGNAL_IDS})[s]
+                found = findings_from_scores(ex.units, p, model, {x: t for x in SIGNAL_IDS}, floor=0.0)[s]
                 want = ex.item.signals[s] is not None
                 if found and want:
                     label_t = ex.item.times[s]
@@ -295,7 +296,7 @@ def fit_gate(texts, xc, examples, folds, model: SignalModel, backend, verbose: b
         vectors = G.fit_token_vectors(base, weights, ids, targets)
         return (vectors @ m.weights[:, :dim].T).astype(np.float16)
 
-    z, est, pn, al = [], [], [], []
+    z, est, pn, al, grp = [], [], [], [], []
     for m, scored in folds:
         held_out = set(scored)
         members = [k for k in range(len(examples)) if k not in held_out]
@@ -306,11 +307,15 @@ def fit_gate(texts, xc, examples, folds, model: SignalModel, backend, verbose: b
             est.append(g.static_logits(ids_u[k]) + ex.x[:, dim:] @ m.weights[:, dim:].T + m.bias)
             pn.append(m.lexical.probabilities([u.text for u in ex.units]))
             al.append(allowed_matrix(ex.units, m.signal_ids))
+            grp.append(np.full(len(ex.units), k))
+    relative = np.array([s not in FLOOR_EXEMPT for s in model.signal_ids])
     coef, margin, stats = G.calibrate(np.vstack(z), np.vstack(est), np.vstack(pn), np.vstack(al),
-                                      model.thresholds, model.embedding_share)
+                                      model.thresholds, model.embedding_share, np.concatenate(grp),
+                                      RELATIVE_FLOOR, relative)
     if verbose:
         print(f"  gate: margin {stats['k']:.2f} sd; out of author it embeds {stats['kept_units']:.1%} of "
-              f"{stats['units']} train units and keeps {stats['kept_findings']:.2%} of their {stats['findings']} findings")
+              f"{stats['units']} train units (first round {stats['first_round']:.1%}) and keeps "
+              f"{stats['kept_findings']:.2%} of the {stats['findings']} findings the grader reports")
     return G.Gate(contributions(list(range(len(examples))), model), weights, coef, margin)
 
 
