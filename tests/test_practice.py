@@ -145,7 +145,7 @@ def test_strong_candidate_is_not_pushed_on_what_they_already_said(store):
 
 @pytest.mark.xfail(strict=True, reason="grader recall: a fallback described without fallback wording "
                                        "('we don't lock them out: they get a push to a known device') "
-                                       "scores 0.13 against a 0.45 threshold")
+                                       "scores 0.19 against a 0.50 threshold")
 def test_a_fallback_said_in_plain_words_is_heard(store):
     s = start(store, persona="adversarial")
     run_file(s, "strong-session.txt")
