@@ -267,3 +267,16 @@ def test_cascade_never_adds_a_finding(detector):
     for s in want:
         assert {f.unit for f in got[s]} <= {f.unit for f in want[s]}
     assert want["clarifying_question"] and got["clarifying_question"]
+
+
+def test_a_preloading_backend_is_shared_not_loaded_twice():
+    """`barraiser grade` starts loading MiniLM in a thread; a caller that asks for it
+    meanwhile waits for that load instead of starting a second one."""
+    from barraiser.grading import embeddings
+
+    embeddings._load_backend.cache_clear()
+    thread = embeddings.preload()
+    backend = embeddings.get_backend()
+    thread.join()
+    assert embeddings.get_backend() is backend
+    assert embeddings._load_backend.cache_info().misses == 1

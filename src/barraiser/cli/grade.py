@@ -30,8 +30,12 @@ def grade(file: Path, fmt: str | None, output: Path | None, candidate: str | Non
 
     if fmt is None:
         fmt = (format_for_path(str(output)) if output else None) or "terminal"
+    loading = None
     try:
         transcript = read_transcript(file, candidate=candidate)
+        from barraiser.grading.embeddings import preload
+
+        loading = preload()  # MiniLM loads while the rubric, content and first stage do
         report = grade(transcript, prompt_id)
         if save:
             from barraiser.store import Store
@@ -41,6 +45,9 @@ def grade(file: Path, fmt: str | None, output: Path | None, candidate: str | Non
             click.echo(f"Saved as session {saved.short_id} (`barraiser history`).", err=True)
     except UserError as e:
         raise click.ClickException(e.message) from None
+    finally:
+        if loading is not None:
+            loading.join()
     color = output is None and fmt == "terminal" and sys.stdout.isatty()
     text = render(report, fmt, color=color)
     emit(text, output, what="the report", done=f"Wrote the {fmt} debrief to {output} (verdict: {report.verdict}).")

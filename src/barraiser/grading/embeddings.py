@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
@@ -117,9 +118,34 @@ def default_paths() -> tuple[Path | None, Path | None]:
     return model_path, tok_path
 
 
-@lru_cache(maxsize=1)
+_LOADING = threading.Lock()
+
+
 def get_backend() -> EmbeddingBackend:
-    """The process-wide embedding backend (loaded on first call, about 0.5 s)."""
+    """The process-wide embedding backend (loaded on first call, about 0.3 s). A call
+    made while `preload` is loading it waits for that load instead of starting another."""
+    with _LOADING:
+        return _load_backend()
+
+
+def preload() -> threading.Thread:
+    """Start loading the backend in a background thread, so that a one-shot grade
+    overlaps it with the rest of its start-up and the cascade's cheap first stage.
+    A failure here is ignored: the next `get_backend` call raises it with its clear
+    message. Join the thread before the process exits (native code may still run)."""
+    def load():
+        try:
+            get_backend()
+        except Exception:  # noqa: BLE001 - reported by the caller's own get_backend()
+            pass
+
+    thread = threading.Thread(target=load, name="barraiser-embedding-preload", daemon=True)
+    thread.start()
+    return thread
+
+
+@lru_cache(maxsize=1)
+def _load_backend() -> EmbeddingBackend:
     model_path, tok_path = default_paths()
     if model_path is None or not model_path.exists():
         raise EmbeddingsUnavailable(
