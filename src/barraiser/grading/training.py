@@ -139,6 +139,16 @@ def transcript_examples(items) -> list[TranscriptExamples]:
             if hits:
                 lab[:hits[0], j] = 0
                 lab[hits[0], j] = 1
+        # Failure modes are labelled where the SECOND one is named, so the first one sits
+        # somewhere before the quote: units there are not certain negatives (marking them
+        # so taught the classifier that only "Second, ..." sentences are failures). Before
+        # the sketched flow they are, as the detector counts failure modes only after it.
+        j, flow = SIGNAL_IDS.index("failure_modes"), SIGNAL_IDS.index("flow_sketched")
+        quoted = np.nonzero(lab[:, j] == 1)[0]
+        if len(quoted):
+            sketched = np.nonzero(lab[:, flow] == 1)[0]
+            start = int(sketched[0]) if len(sketched) else 0
+            lab[start:quoted[0], j] = -1
         out.append(TranscriptExamples(it, units, lab))
     return out
 
