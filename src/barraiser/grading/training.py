@@ -105,6 +105,12 @@ EMBEDDING_SHARE = 0.4
 LEXICAL_C = 8.0
 
 
+# Signals whose statement often spans sentences, and how many sentences before the
+# labelled one (same turn) are left out of the negatives.
+SPAN_SIGNALS = ("options_compared", "tradeoff_statement", "threshold_justified")
+SPAN_BEFORE = 2
+
+
 @dataclass
 class TranscriptExamples:
     """The train split's transcripts as labelled sentences.
@@ -149,6 +155,17 @@ def transcript_examples(items) -> list[TranscriptExamples]:
             sketched = np.nonzero(lab[:, flow] == 1)[0]
             start = int(sketched[0]) if len(sketched) else 0
             lab[start:quoted[0], j] = -1
+        # A comparison or a trade-off often takes two sentences ("One way is X, cheap
+        # but blunt. The other is Y, which..."); the quote holds one of them, and the
+        # sentence just before it in the same turn is part of the same statement.
+        for s in SPAN_SIGNALS:
+            j = SIGNAL_IDS.index(s)
+            quoted = np.nonzero(lab[:, j] == 1)[0]
+            if len(quoted):
+                q = int(quoted[0])
+                for k in range(max(0, q - SPAN_BEFORE), q):
+                    if units[k].turn == units[q].turn:
+                        lab[k, j] = -1
         out.append(TranscriptExamples(it, units, lab))
     return out
 
