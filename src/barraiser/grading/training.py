@@ -6,7 +6,7 @@ Per signal, two logistic regressions (over sentence embeddings with form cues,
 and over word n-grams) are fitted on labelled sentences: the corpus in
 dev/sentences/ (positives, hard negatives, neutral interview talk), the shipped
 exemplars, and the TRAIN split's transcripts (the quoted unit is a positive, the
-units before it certain negatives). Each signal's threshold is then tuned on
+units before it, with two exceptions, certain negatives). Each signal's threshold is then tuned on
 out-of-fold scores: every train transcript scored by a model fitted without its
 author's transcripts, with the rules the grader applies. Last, the cascade's gate
 (grading/gate.py) is fitted and calibrated on the same out-of-author scores. The
@@ -117,7 +117,9 @@ class TranscriptExamples:
 
     A label marks the FIRST place a signal shows, so the unit holding the quote is
     a positive and every unit before it is a certain negative; units after it are
-    unknown (-1) and left out. An absent signal makes every unit a negative.
+    unknown (-1) and left out. An absent signal makes every unit a negative. Two
+    exceptions are left out too: the units that may hold the first of two failure
+    modes, and the sentence or two that open a two-sentence comparison or trade-off.
     """
 
     item: object
