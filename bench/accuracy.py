@@ -31,6 +31,10 @@ def main(argv=None) -> int:
     from barraiser.grading.detect import Detector
     from barraiser.grading.evaluation import TIME_TOLERANCE_S, load_dev_set, score_reports
 
+    if args.model and not args.model.is_file():
+        print(f"{args.model}: no such detector model (expected an .npz written by "
+              f"`python -m barraiser.grading.training --output FILE`)", file=sys.stderr)
+        return 2
     items = load_dev_set(args.dev, None if args.split == "all" else args.split)
     if not items:
         print(f"no transcripts in split {args.split!r}", file=sys.stderr)
