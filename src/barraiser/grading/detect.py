@@ -47,7 +47,8 @@ _DEFERRAL = re.compile(r"\b(?:v2|version two|later on|down the (?:road|line)|pha
                        r"not (?:now|for (?:now|v1|the first))|out of scope|not in scope)\b", re.I)
 # Ideas listed and then set aside in the next breath: "A chat assistant, yield
 # prediction, a community feed. None of them helps her today." / "... I'd say not now."
-_SET_ASIDE = re.compile(r"\b(?:none of (?:them|these|those|that)|not (?:now|yet|today|in v1|for v1|in the first)|"
+# (Used together with _DEFERRAL, so "not now" and "not for v1" are left to it.)
+_SET_ASIDE = re.compile(r"\b(?:none of (?:them|these|those|that)|not (?:yet|today|in v1|in the first)|"
                         r"(?:i'd|i would|we'd|we would|let's) (?:skip|park|drop|cut|leave) (?:it|them|that|those|all)|"
                         r"(?:that|those|all of (?:that|it|them)) can wait)\b", re.I)
 # A negation that governs what follows: "I wouldn't A/B test everything", "instead of an error".
@@ -285,10 +286,16 @@ class Detector:
         rest = (cue * m.cue_scale) @ m.weights[:, dim:].T + m.bias
         static = m.gate.static_logits(token_ids(texts))
         estimate = m.gate.estimate(static, rest, p_ngram)
-        may = allowed_matrix(units, m.signal_ids)
         share = m.embedding_share
         probs = share / (1.0 + np.exp(-estimate)) + (1.0 - share) * p_ngram
-        reach = may & m.gate.reachable(estimate, p_ngram, m.thresholds, share)
+        reach = m.gate.reachable(estimate, p_ngram, m.thresholds, share)
+        # The form rules cost more than the gate (regexes per unit and signal), so they
+        # run only on units the gate leaves in; a higher bar never reaches more units.
+        may = np.zeros_like(reach)
+        open_ = np.nonzero(reach.any(1))[0]
+        if len(open_):
+            may[open_] = allowed_matrix([units[k] for k in open_], m.signal_ids)
+        reach &= may
         done = np.zeros(len(units), dtype=bool)
 
         def embed(idx: np.ndarray) -> None:
@@ -303,10 +310,9 @@ class Detector:
         bars = m.thresholds.astype(np.float32).copy()
         if done.any():
             known = np.where(done[:, None], probs, 0.0)
-            for s, found in unit_findings(units, known, m).items():
-                if found and s not in FLOOR_EXEMPT:
-                    j = m.index[s]
-                    bars[j] = max(bars[j], RELATIVE_FLOOR * max(f.confidence for f in found))
+            for s, least in weakest_counted(unit_findings(units, known, m)).items():
+                j = m.index[s]
+                bars[j] = max(bars[j], least)
             reach = may & m.gate.reachable(estimate, p_ngram, bars, share)
         embed(np.nonzero(reach.any(1) & ~done)[0])
         self.embedded = int(done.sum())
@@ -349,14 +355,7 @@ def findings_from_scores(units: list[Unit], probs: np.ndarray, model: SignalMode
     """Apply thresholds and rules to per-unit probabilities (kept apart so training can
     tune: thresholds are tuned with floor=0, RELATIVE_FLOOR chosen afterwards)."""
     out = unit_findings(units, probs, model, thresholds)
-    # A weak finding gives way to a clearly stronger one of the same signal: "So I'll try
-    # to design the one people don't mute" (0.43) is not the user, "My user is the human
-    # reviewer..." (0.87) a minute later is. Without this, the first weak hit sets
-    # first_at_s minutes early.
-    for s in SIGNAL_IDS:
-        if s in FLOOR_EXEMPT or not out[s] or not floor:
-            continue
-        least = floor * max(f.confidence for f in out[s])
+    for s, least in weakest_counted(out, floor).items():
         out[s] = [f for f in out[s] if f.confidence >= least]
     # Failure modes need two concrete, different ways the system fails: the signal
     # is present from the second one on (or one sentence that names several).
@@ -378,6 +377,19 @@ def findings_from_scores(units: list[Unit], probs: np.ndarray, model: SignalMode
         else:
             out["failure_modes"] = []
     return out
+
+
+def weakest_counted(found: dict[str, list[Finding]], floor: float = RELATIVE_FLOOR) -> dict[str, float]:
+    """Per signal with findings, the least confidence that still counts.
+
+    A weak finding gives way to a clearly stronger one of the same signal: "So I'll try
+    to design the one people don't mute" (0.43) is not the user, "My user is the human
+    reviewer..." (0.87) a minute later is. Without this, the first weak hit sets
+    first_at_s minutes early. (gate.reported applies the same rule to score matrices.)"""
+    if not floor:
+        return {}
+    return {s: floor * max(f.confidence for f in fs) for s, fs in found.items()
+            if fs and s not in FLOOR_EXEMPT}
 
 
 def _set_aside_after(units: list[Unit], k: int, reach: int = 2) -> bool:
