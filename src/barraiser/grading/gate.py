@@ -163,11 +163,16 @@ def reported(p: np.ndarray, allowed: np.ndarray, thresholds: np.ndarray, groups:
     at least `floor` times the signal's strongest finding in the same transcript
     (`groups` numbers the transcripts). See RELATIVE_FLOOR in detect.py."""
     found = allowed & (p >= thresholds)
+    return found & (~relative | (p >= floor * strongest_per_group(p, found, groups)))
+
+
+def strongest_per_group(p: np.ndarray, mask: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """(units, signals): the highest `p` under `mask` in each unit's group (0 if none)."""
+    out = np.zeros_like(p)
     for g in np.unique(groups):
         rows = groups == g
-        strongest = np.where(found[rows], p[rows], 0.0).max(0)
-        found[rows] &= ~relative | (p[rows] >= floor * strongest)
-    return found
+        out[rows] = np.where(mask[rows], p[rows], 0.0).max(0)
+    return out
 
 
 def calibrate(z: np.ndarray, static: np.ndarray, p_ngram: np.ndarray, allowed: np.ndarray,
@@ -203,12 +208,9 @@ def calibrate(z: np.ndarray, static: np.ndarray, p_ngram: np.ndarray, allowed: n
     # them a finding. It does not depend on the margin, nor do the bars it sets: each
     # signal's threshold raised to `floor` times its strongest first-round finding.
     first = (allowed & ((share / (1 + np.exp(-est)) + (1 - share) * p_ngram) >= thresholds)).any(1)
-    bars = np.broadcast_to(thresholds, z.shape).astype(np.float32).copy()
-    for g in np.unique(groups):
-        rows = groups == g
-        hit = allowed[rows] & first[rows][:, None] & (exact[rows] >= thresholds)
-        strongest = np.where(hit, exact[rows], 0.0).max(0)
-        bars[rows] = np.where(relative, np.maximum(thresholds, floor * strongest), thresholds)
+    hit = allowed & first[:, None] & (exact >= thresholds)
+    bars = np.where(relative, np.maximum(thresholds, floor * strongest_per_group(exact, hit, groups)),
+                    thresholds).astype(np.float32)
     gate = Gate(np.zeros((1, n_sig), np.float16), np.ones(1), coef, np.zeros(n_sig))
     chosen = None
     for k in MARGIN_GRID:
