@@ -1,11 +1,13 @@
 """Accuracy of the grader on the held-aside part of the labelled development set.
 
-    .venv/bin/python bench/accuracy.py [--split holdout|train|all] [--errors] [--dev DIR] [--model FILE]
+    .venv/bin/python bench/accuracy.py [--split holdout|train|all] [--errors] [--dev DIR] [--model FILE] [--captions]
 
 Prints per-signal precision, recall and F1, macro-F1 over the 25 signals, how often
 `first_at_s` lands within 30 s of the labelled time (over signals found and
 labelled present), and verdict agreement (exact, and quadratic-weighted kappa).
 Nothing in the grader was tuned on the holdout split (see dev/README.md).
+`--captions` grades the same timed interviews re-exported as unpunctuated, lower-case
+live captions (bench/captions.py); written answers are left out.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ def main(argv=None) -> int:
     ap.add_argument("--dev", type=Path, default=ROOT / "dev",
                     help="a labelled set in dev/'s layout (e.g. dev/pending, not trained on), default dev/")
     ap.add_argument("--model", type=Path, default=None, help="a detector .npz other than the shipped one")
+    ap.add_argument("--captions", action="store_true",
+                    help="grade each timed transcript re-exported as unpunctuated live captions")
     args = ap.parse_args(argv)
 
     from barraiser.grading import grade
@@ -39,6 +43,10 @@ def main(argv=None) -> int:
     if not items:
         print(f"no transcripts in split {args.split!r}", file=sys.stderr)
         return 1
+    if args.captions:
+        from captions import as_captions
+
+        items = as_captions(items)
     from barraiser.grading.detect import SignalModel
 
     det = Detector(SignalModel.load(args.model)) if args.model else Detector()
@@ -46,7 +54,8 @@ def main(argv=None) -> int:
     reports = [grade(i.transcript, None, detector=det) for i in items]
     elapsed = time.perf_counter() - t0
     sc = score_reports(items, reports)
-    print(f"split: {args.split}  transcripts: {len(items)}  graded in {elapsed:.1f}s")
+    form = ", as unpunctuated captions" if args.captions else ""
+    print(f"split: {args.split}{form}  transcripts: {len(items)}  graded in {elapsed:.1f}s")
     print(f"{'signal':26s} {'prec':>5s} {'rec':>5s} {'F1':>5s}   tp  fp  fn")
     for s, (p, r, f, tp, fp, fn) in sc.per_signal.items():
         print(f"{s:26s} {p:5.2f} {r:5.2f} {f:5.2f}  {tp:3d} {fp:3d} {fn:3d}")
