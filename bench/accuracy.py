@@ -39,6 +39,10 @@ def main(argv=None) -> int:
         print(f"{args.model}: no such detector model (expected an .npz written by "
               f"`python -m barraiser.grading.training --output FILE`)", file=sys.stderr)
         return 2
+    if not (args.dev / "labels").is_dir():
+        print(f"{args.dev}: no labels/ folder (expected a labelled set in dev/'s layout, see dev/README.md)",
+              file=sys.stderr)
+        return 2
     items = load_dev_set(args.dev, None if args.split == "all" else args.split)
     if not items:
         print(f"no transcripts in split {args.split!r}", file=sys.stderr)
@@ -47,6 +51,9 @@ def main(argv=None) -> int:
         from captions import as_captions
 
         items = as_captions(items)
+        if not items:
+            print(f"no timed transcripts in split {args.split!r} to re-export as captions", file=sys.stderr)
+            return 1
     from barraiser.grading.detect import SignalModel
 
     det = Detector(SignalModel.load(args.model)) if args.model else Detector()
