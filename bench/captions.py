@@ -11,6 +11,7 @@ same way, so that the benchmark measures the same interviews in caption form.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 import tempfile
@@ -51,7 +52,7 @@ def caption_vtt(transcript, seed: int) -> str:
 
 
 def as_captions(items: list) -> list:
-    """The timed items of a labelled set in caption form (written answers are left out)."""
+    """New items: the timed ones of a labelled set in caption form (written answers are left out)."""
     from barraiser.grading.evaluation import quote_time
     from barraiser.transcript.readers import read_transcript
 
@@ -63,8 +64,9 @@ def as_captions(items: list) -> list:
             continue
         path = folder / f"{item.id}.vtt"
         path.write_text(caption_vtt(tr, zlib.crc32(item.id.encode())), encoding="utf-8")
-        item.transcript = read_transcript(path, candidate=tr.candidate)
-        item.signals = {s: (as_caption_text(q) if q else None) for s, q in item.signals.items()}
-        item.times = {s: (quote_time(item.transcript, q) if q else None) for s, q in item.signals.items()}
-        out.append(item)
+        captions = read_transcript(path, candidate=tr.candidate)
+        quotes = {s: (as_caption_text(q) if q else None) for s, q in item.signals.items()}
+        out.append(dataclasses.replace(
+            item, transcript=captions, signals=quotes,
+            times={s: (quote_time(captions, q) if q else None) for s, q in quotes.items()}))
     return out
