@@ -153,6 +153,32 @@ def test_zoom_candidate_partial_name_matches(capsys):
 
 # --------------------------------------------------------------------------- a full dev interview, every format
 
+AGREEING = """Interviewer: Your user is the shopper waiting at home, and the one metric is the share of \
+orders delivered inside the promised window.
+Sam: Yes, exactly.
+Interviewer: The constraint that matters most is that a late order hurts far more than an early one, \
+and when the model is down the fallback is the store's median time for that hour.
+Sam: Right, agreed.
+Interviewer: So you would accept a slightly wider window to get fewer late orders, because lateness \
+is what makes people cancel?
+Sam: Yes, that's what I'd do.
+"""
+
+
+def test_pasted_conversation_credits_the_interviewer_nothing(capsys, tmp_path, validate_report):
+    # Without stamps this used to be read as one author's written answer, so the
+    # interviewer's statements were graded as the candidate's.
+    path = tmp_path / "pasted.txt"
+    path.write_text(AGREEING, encoding="utf-8")
+    data = grade_json(capsys, str(path), "--candidate", "sam")
+    validate_report(data)
+    assert data["candidate"] == "Sam"
+    assert data["timing"] == "estimated"
+    assert [s["id"] for s in data["signals"] if s["present"] and s["kind"] == "positive"] == []
+    assert data["verdict"] == "strong_no_hire"
+    assert all(q in ("Yes, exactly.", "Right, agreed.", "Yes, that's what I'd do.") for q in quotes(data))
+
+
 def test_strong_transcript_is_labelled_strong_hire():
     assert "expected_verdict: strong_hire" in STRONG_LABEL.read_text()
 

@@ -317,6 +317,79 @@ def test_written_answer_keeps_inner_words_verbatim():
     assert tr.turns[0].text == "Latency matters, but *accuracy* wins: we accept 300ms."
 
 
+# --------------------------------------------------------------------------- conversations without stamps
+
+PASTED = """# Mock: grocery delivery ETAs
+
+Interviewer: Let's design ETAs for grocery delivery. Where would you start?
+Maya Chen: Who is the user, the shopper at home or the courier?
+Interviewer: The shopper at home.
+Maya Chen: Then the one metric is orders inside the promised window.
+A late order hurts far more than an early one.
+Interviewer: And if the model is down?
+Maya Chen: We show the store's median for that hour, labelled as an estimate.
+"""
+
+
+def test_pasted_conversation_without_stamps_is_read_by_speaker():
+    tr = read_text(PASTED, name="mock.txt")
+    assert tr.format == "dialogue"
+    assert tr.timing == "estimated"
+    assert tr.title == "Mock: grocery delivery ETAs"
+    assert [t.speaker for t in tr.turns] == ["Interviewer", "Maya Chen"] * 3
+    assert tr.candidate == "Maya Chen"  # the speaker with the most words
+    # A line with no name continues the turn before it.
+    assert tr.turns[3].text == ("Then the one metric is orders inside the promised window. "
+                                "A late order hurts far more than an early one.")
+    assert [t.line for t in tr.turns] == [3, 4, 5, 6, 8, 9]
+    # The whole conversation is one clock, at the estimated speaking rate.
+    said = 0
+    for t in tr.turns:
+        assert t.start_s == pytest.approx(est(said))
+        said += count_words(t.text)
+        assert t.end_s == pytest.approx(est(said))
+
+
+def test_pasted_conversation_candidate_option_and_markup():
+    text = ("- **Q:** What would you build first?\n"
+            "- **A:** The ranking for new users, because they churn in week one.\n"
+            "- **Q:** Why not the feed for everyone?\n"
+            "- **A:** Because new users are where we lose people, and they have no history.\n")
+    tr = read_text(text, name="chat.md", candidate="q")
+    assert tr.format == "dialogue"
+    assert tr.candidate == "Q"
+    assert [t.text for t in tr.turns][:2] == ["What would you build first?",
+                                             "The ranking for new users, because they churn in week one."]
+    assert read_text(text, name="chat.md").candidate == "A"
+
+
+def test_shipped_pasted_conversation_example():
+    tr = read_transcript(Path(__file__).resolve().parents[1] / "examples" / "pasted-conversation.txt")
+    assert tr.format == "dialogue"
+    assert set(tr.speakers) == {"Interviewer", "Priya"}
+    assert tr.candidate == "Priya"
+    assert tr.title.startswith("Practice mock with a friend")
+
+
+def test_label_lines_of_a_written_answer_are_not_speakers():
+    text = ("User: a shopper waiting at home.\nMetric: orders inside the promised window.\n"
+            "Constraint: late hurts more than early.\nUser: couriers come later.\n"
+            "Metric: p90 error in minutes.\n")
+    tr = read_text(text, name="answer.txt")
+    assert tr.format == "written"
+    assert tr.candidate == "Candidate"
+
+
+def test_an_exchange_quoted_inside_a_written_answer_stays_written():
+    text = ("I would design the returns flow around a shopper who wants a refund quickly, without "
+            "calling anyone, and who will give up on the chat if it asks twice for the order number.\n\n"
+            "Customer: where is my refund?\nAgent: it was sent on Monday.\n"
+            "Customer: thanks.\nAgent: anything else?\n")
+    tr = read_text(text, name="answer.txt")
+    assert tr.format == "written"
+    assert "Customer: where is my refund?" in " ".join(t.text for t in tr.turns)
+
+
 # --------------------------------------------------------------------------- candidate selection
 
 @needs_shared

@@ -250,6 +250,18 @@ def test_grade_page_asks_whose_words_then_grades(client):
     assert "teams.vtt" in r.text
 
 
+def test_grade_page_asks_whose_words_in_a_pasted_conversation(client):
+    text = ("Interviewer: Who would you build this for?\n"
+            "Dev: New sellers in their first month, because they list badly and churn.\n"
+            "Interviewer: And how would you know it worked?\n"
+            "Dev: Seven-day repeat listings by new sellers.\n")
+    r = client.post("/grade", data={"text": text, "prompt_id": ""})
+    assert r.status_code == 200 and "Whose words should be graded?" in r.text
+    assert 'value="Dev"' in r.text and 'value="Interviewer"' in r.text
+    r = client.post("/grade", data={"text": text, "candidate": "Dev"}, follow_redirects=True)
+    assert r.status_code == 200 and "Dimensions" in r.text and "estimated" in r.text
+
+
 def test_grade_page_shows_the_readers_message(client):
     r = client.post("/grade", files={"file": ("bad.srt", b"1\n00:00:09,000 --> 00:00:01,000\nA: hi\n", "text/plain")})
     assert r.status_code == 400

@@ -6,6 +6,8 @@ Inputs (see ../shared/formats/ for tiny real-export examples):
 - SRT with ``Name: text`` cues;
 - Markdown or text with ``[mm:ss]`` / ``[hh:mm:ss]`` stamps and ``Name:`` or ``**Name:**`` speakers;
 - the project's own JSON (schema ``barraiser.transcript/1``);
+- a conversation pasted without stamps (``Interviewer: ...`` / ``Maya: ...`` lines, two or
+  more recurring speakers taking turns), timed by word count;
 - a written answer: plain text or Markdown without stamps, timed by word count.
 
 The format is recognised from the content, with the file extension as a hint. Every
@@ -288,6 +290,9 @@ def _parse(text: str, name: str, ext: str) -> Transcript:
         raise _unrecognised(name, "this looks like a table (CSV)")
     if not re.search(r"[^\W\d_]", text):
         raise _unrecognised(name, "no stamps, speakers or words were found")
+    voices = _dialogue_speakers(lines)
+    if voices:
+        return _read_dialogue(lines, name, voices)
     return _read_written(lines, name)
 
 
@@ -890,6 +895,96 @@ def _json_short(value) -> str:
     except (TypeError, ValueError, RecursionError):
         shown = _json_type(value)
     return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
+# --------------------------------------------------------------------------- conversations without stamps
+
+# A pasted conversation with no stamps must not be read as one author's written answer:
+# the interviewer's words would then be graded as the candidate's. It is told from a
+# written answer whose lines start with labels ("Metric: ...", "Fallback: ...") by voices
+# that recur and take turns, and by covering the text (an example exchange quoted inside
+# a written answer leaves most of the words outside it).
+DIALOGUE_MIN_SWITCHES = 2  # A, B, A at least
+DIALOGUE_MAX_PREAMBLE = 0.15  # share of the words allowed before the first speaker line
+
+
+def _line_speaker(s: str) -> tuple[str, str] | None:
+    """(prefix, rest) when a stripped, marker-free line starts with "Name:" or "**Name:**"."""
+    bold = _BOLD_NAME.match(s)
+    if bold:
+        return _squash(bold.group(1)), bold.group(2)
+    return _split_prefix(s)
+
+
+def _dialogue_lines(lines: list[str]):
+    """(line number, marker-free text, heading or None) of each line that carries words."""
+    for ln, raw in enumerate(lines, 1):
+        s = raw.strip()
+        if not s or _RULE.match(s):
+            continue
+        heading = _heading(s)
+        if heading is not None:
+            yield ln, heading, True
+        else:
+            yield ln, _strip_marker(s), False
+
+
+def _dialogue_speakers(lines: list[str]) -> set[str] | None:
+    """The recurring speakers of a conversation without stamps, or None for a written answer."""
+    starts: list[str] = []
+    words_before = total = 0
+    for _, s, heading in _dialogue_lines(lines):
+        n = count_words(s)
+        total += n
+        if heading:
+            continue
+        sp = _line_speaker(s)
+        if sp and _name_shaped(sp[0]):
+            starts.append(sp[0])
+        elif not starts:
+            words_before += n
+    counts = Counter(starts)
+    voices = {p for p, c in counts.items() if c >= 2}
+    if len(voices) < 2 or words_before > DIALOGUE_MAX_PREAMBLE * total:
+        return None
+    order = [p for p in starts if p in voices]
+    switches = sum(a != b for a, b in zip(order, order[1:]))
+    return voices if switches >= DIALOGUE_MIN_SWITCHES else None
+
+
+def _read_dialogue(lines: list[str], name: str, voices: set[str]) -> Transcript:
+    """One cue per speaker line (lines without a name continue it), timed by word count
+    as if the whole conversation were spoken at WORDS_PER_MINUTE."""
+    title: str | None = None
+    speakers = _Speakers([p for _, s, h in _dialogue_lines(lines) if not h
+                          for sp in [_line_speaker(s)] if sp for p in [sp[0]]])
+    speakers.known |= voices
+    cues: list[_Cue] = []
+    for ln, s, heading in _dialogue_lines(lines):
+        if heading:
+            if title is None and not cues and s:
+                title = s  # a heading before the conversation states the prompt
+            continue
+        sp = _line_speaker(s)
+        if sp and speakers.is_speaker(sp[0]):
+            cue = _Cue(start=None, end=None, text=_squash(sp[1]), line=ln, speaker=sp[0])
+            speakers.resolve(cue)
+            cues.append(cue)
+        elif cues:
+            cues[-1].text = f"{cues[-1].text} {s}" if cues[-1].text else s
+            speakers.prev_text = s
+        # words before the first speaker line are a preamble (a date, a prompt), not a turn
+    before = 0
+    for cue in cues:
+        cue.text = _squash(cue.text)
+        cue.start = round(_estimate_s(before), 3)
+        before += count_words(cue.text)
+        cue.end = round(_estimate_s(before), 3)
+    turns = _merge([c for c in cues if c.text])
+    if not turns:
+        raise TranscriptError("the speaker lines contain no words", source=name,
+                              expected="lines like 'Name: what they said'")
+    return Transcript(turns=turns, timing="estimated", format="dialogue", title=title)
 
 
 # --------------------------------------------------------------------------- written answers
