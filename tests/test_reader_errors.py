@@ -15,7 +15,7 @@ from barraiser.transcript.model import Transcript
 from barraiser.transcript.readers import MAX_BYTES, read_text, read_transcript
 
 BAD = Path(__file__).resolve().parent / "data" / "transcripts" / "bad"
-FORMATS = {"zoom_vtt", "teams_vtt", "srt", "markdown", "json", "written"}
+FORMATS = {"zoom_vtt", "teams_vtt", "srt", "markdown", "json", "dialogue", "written"}
 
 
 def error_for(path_or_text, **kw) -> TranscriptError:
@@ -360,6 +360,10 @@ FRAGMENTS = st.sampled_from([
     "[99:99] x", "[01:02:03] C: z", "(00:03) C: z", "00:04 - D: w", "**A:** q", "A:", ":", "# T",
     "- bullet", "| a | b |", "|---|---|", "{", "}", "[", '"turns": []', "riya: ok", "&amp;",
     "\ufeff", "\t", "x --> y", "2 --> 3", "a,b,c", "Dr. O'Neil: yes", "because of that",
+    # looser stamps and stamp-free conversations
+    "00:05 A: x", "00:02 B: y", "A (00:07): z", "**B** [00:09]: w", "A - 00:11: v", "B  0:13",
+    "A [00:01]", "[00:01 - 00:04] A: x", "[00:09 --> 00:03] B: y", "Framing (0:00-5:00): x",
+    "Interviewer: q?", "Maya: a.", "**Interviewer:** q", "Q: x", "A: y",
 ])
 NAMES = st.sampled_from(["a.vtt", "a.srt", "a.md", "a.txt", "a.json", "pasted text", "x.csv"])
 CANDIDATES = st.one_of(st.none(), st.sampled_from(["A", "riya", "Candidate", "zz"]), st.text(max_size=4))

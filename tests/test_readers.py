@@ -317,6 +317,53 @@ def test_written_answer_keeps_inner_words_verbatim():
     assert tr.turns[0].text == "Latency matters, but *accuracy* wins: we accept 300ms."
 
 
+LOOSE_STAMPS = {
+    "bare stamp": "00:01 Interviewer: Hi, let's start.\n00:05 Maya: Who is the user?\n"
+                  "00:09 Interviewer: Shoppers.\n00:12 Maya: Then the metric is repeat orders.\n",
+    "name (stamp):": "Interviewer (00:01): Hi, let's start.\nMaya (00:05): Who is the user?\n"
+                     "Interviewer (00:09): Shoppers.\nMaya (00:12): Then the metric is repeat orders.\n",
+    "**name** [stamp]:": "**Interviewer** [00:01]: Hi, let's start.\n**Maya** [00:05]: Who is the user?\n"
+                         "**Interviewer** [00:09]: Shoppers.\n**Maya** [00:12]: Then the metric is repeat orders.\n",
+    "name - stamp:": "Interviewer - 00:01: Hi, let's start.\nMaya - 00:05: Who is the user?\n"
+                     "Interviewer - 00:09: Shoppers.\nMaya - 00:12: Then the metric is repeat orders.\n",
+    "otter": "Interviewer  0:01\nHi, let's start.\n\nMaya  0:05\nWho is the user?\n\n"
+             "Interviewer  0:09\nShoppers.\n\nMaya  0:12\nThen the metric is\nrepeat orders.\n",
+    "name [stamp] header": "Interviewer [00:01]\nHi, let's start.\nMaya [00:05]\nWho is the user?\n"
+                           "Interviewer [00:09]\nShoppers.\nMaya [00:12]\nThen the metric is repeat orders.\n",
+    "range in brackets": "[00:01 - 00:04] Interviewer: Hi, let's start.\n[00:05 - 00:08] Maya: Who is the user?\n"
+                         "[00:09 - 00:11] Interviewer: Shoppers.\n[00:12 - 00:15] Maya: Then the metric is repeat orders.\n",
+}
+
+
+@pytest.mark.parametrize("form", sorted(LOOSE_STAMPS))
+def test_other_ways_of_writing_stamps_and_speakers(form):
+    tr = read_text(LOOSE_STAMPS[form], name="notes.md")
+    assert (tr.format, tr.timing) == ("markdown", "measured")
+    assert [(t.speaker, t.start_s, t.text) for t in tr.turns] == [
+        ("Interviewer", 1.0, "Hi, let's start."), ("Maya", 5.0, "Who is the user?"),
+        ("Interviewer", 9.0, "Shoppers."), ("Maya", 12.0, "Then the metric is repeat orders.")]
+    assert tr.candidate == "Maya"
+
+
+def test_a_written_plan_with_times_is_not_a_transcript():
+    plan = ("My plan for the 45 minutes:\n"
+            "- Framing (0:00-5:00): the user, the one metric and the constraint that matters.\n"
+            "- Flow (5:00-15:00): the end-to-end flow from upload to answer.\n"
+            "- Deep dive (15:00-35:00): ranking, and what we give up for freshness.\n"
+            "- Edge cases (35:00-45:00): fallback, failure modes, what breaks at 10x.\n")
+    tr = read_text(plan, name="plan.md")
+    assert tr.format == "written" and len(tr.turns) == 1
+
+
+def test_a_time_in_a_line_of_a_bracket_stamped_file_stays_words():
+    text = ("[00:02] Riya: The lunch rush is the hard part.\n"
+            "Around 10:30: orders triple, and the estimate has to hold.\n"
+            "[00:20] Omar: Fine.\n")
+    tr = read_text(text, name="notes.md")
+    assert [t.speaker for t in tr.turns] == ["Riya", "Omar"]
+    assert tr.turns[0].text.endswith("Around 10:30: orders triple, and the estimate has to hold.")
+
+
 # --------------------------------------------------------------------------- conversations without stamps
 
 PASTED = """# Mock: grocery delivery ETAs

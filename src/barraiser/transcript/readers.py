@@ -4,7 +4,8 @@ Inputs (see ../shared/formats/ for tiny real-export examples):
 
 - WebVTT as Zoom writes it (``Name: text`` cues) or as Teams writes it (``<v Name>`` voice tags);
 - SRT with ``Name: text`` cues;
-- Markdown or text with ``[mm:ss]`` / ``[hh:mm:ss]`` stamps and ``Name:`` or ``**Name:**`` speakers;
+- Markdown or text with ``[mm:ss]`` / ``[hh:mm:ss]`` stamps and ``Name:`` or ``**Name:**`` speakers
+  (also ``00:02 Name:``, ``Name (00:02):``, ``[00:02 - 00:09] Name:`` and ``Name 0:02`` above the words);
 - the project's own JSON (schema ``barraiser.transcript/1``);
 - a conversation pasted without stamps (``Interviewer: ...`` / ``Maya: ...`` lines, two or
   more recurring speakers taking turns), timed by word count;
@@ -284,8 +285,10 @@ def _parse(text: str, name: str, ext: str) -> Transcript:
     if ext in (".vtt", ".srt") or _starts_with_cue(lines, first):
         # A WebVTT file whose header was lost is read like SRT (which also accepts '.' millis).
         return _read_cues(lines, name, first, vtt=False, vtt_ext=ext == ".vtt")
-    if any(_match_stamp(line) for line in lines):
-        return _read_stamped(lines, name)
+    if any(_match_stamp(line, loose=False) for line in lines):
+        return _read_stamped(lines, name, loose=False)
+    if _loosely_stamped(lines):
+        return _read_stamped(lines, name, loose=True)
     if _looks_tabular(lines):
         raise _unrecognised(name, "this looks like a table (CSV)")
     if not re.search(r"[^\W\d_]", text):
@@ -652,26 +655,54 @@ def _cue_pieces(timing: tuple[float, float, int], text_lines: list[tuple[int, st
 # --------------------------------------------------------------------------- Markdown / text with stamps
 
 _STAMP_TIME = r"(?:\d{1,3}:)?\d{1,2}:\d{2}(?:\.\d{1,3})?"
+_STAMP_UNTIL = rf"(?:\s*(?:-|–|—|-->|to)\s*{_STAMP_TIME})?"  # "[00:02 - 00:09]": the start counts
 _BULLET = r"(?:[-*+•]\s+)?"
 _BOLD = r"(?:\*\*|__)?"
 # "[00:02] rest" and "**[00:02]** rest": a bracket stamp makes the line a turn by itself.
-_STAMP_BRACKET = re.compile(rf"^\s*{_BULLET}{_BOLD}\[({_STAMP_TIME})\]{_BOLD}\s*(.*)$", re.ASCII)
+_STAMP_BRACKET = re.compile(rf"^\s*{_BULLET}{_BOLD}\[({_STAMP_TIME}){_STAMP_UNTIL}\]{_BOLD}\s*(.*)$", re.ASCII)
 # "(00:02) Name: rest" and "00:02 - Name: rest": these count only when a speaker follows.
-_STAMP_PAREN = re.compile(rf"^\s*{_BULLET}{_BOLD}\(({_STAMP_TIME})\){_BOLD}\s*(.*)$", re.ASCII)
+_STAMP_PAREN = re.compile(rf"^\s*{_BULLET}{_BOLD}\(({_STAMP_TIME}){_STAMP_UNTIL}\){_BOLD}\s*(.*)$", re.ASCII)
 _STAMP_DASH = re.compile(rf"^\s*{_BULLET}({_STAMP_TIME})\s+[-–—|]\s+(.*)$", re.ASCII)
+# Looser forms other tools and people write; each needs a name-shaped speaker, and a file
+# is read as stamped on them only when two speakers recur in them (_loosely_stamped):
+#   "00:02 Name: rest"                      a bare stamp before the speaker
+#   "Name (00:02): rest", "**Name** [00:02]: rest", "Name - 00:02: rest"
+#   "Name  0:02" or "Name [00:02]" alone on a line, the words on the lines below (Otter-style)
+_STAMP_BARE = re.compile(rf"^\s*{_BULLET}({_STAMP_TIME})\s+(.*)$", re.ASCII)
+_NAME_STAMP = re.compile(rf"^\s*{_BULLET}{_BOLD}([^\[\](){{}}:\n]{{1,60}}?){_BOLD}[ \t]*(?:[-–—|,][ \t]*)?"
+                         rf"[\[(]?({_STAMP_TIME}){_STAMP_UNTIL}[\])]?{_BOLD}[ \t]*(?::[ \t]*(.*))?$")
 _BOLD_NAME = re.compile(r"^(?:\*\*|__)([^*_\n]{1,60}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*(.*)$")
 _RULE = re.compile(r"^(?:[-*_]\s*){3,}$|^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 
 
-def _match_stamp(line: str) -> tuple[str, str] | None:
-    """(stamp, rest of the line) when the line starts with a time stamp."""
+def _match_stamp(line: str, loose: bool = True) -> tuple[str, str] | None:
+    """(stamp, rest of the line) when the line starts with a time stamp, or with a speaker
+    and a stamp (then the rest is rewritten "Name: words"). `loose=False` accepts only the
+    forms that make a file stamped on one line."""
     m = _STAMP_BRACKET.match(line)
     if m:
         return m.group(1), m.group(2)
     m = _STAMP_PAREN.match(line) or _STAMP_DASH.match(line)
     if m and (_BOLD_NAME.match(m.group(2)) or _split_prefix(m.group(2))):
         return m.group(1), m.group(2)
+    if not loose:
+        return None
+    m = _STAMP_BARE.match(line)
+    if m and (sp := _line_speaker(m.group(2))) and _name_shaped(sp[0]):
+        return m.group(1), m.group(2)
+    m = _NAME_STAMP.match(line)
+    if m and _name_shaped(_squash(m.group(1))):
+        words = (m.group(3) or "").strip()
+        return m.group(2), f"{_squash(m.group(1))}:" + (f" {words}" if words else "")
     return None
+
+
+def _loosely_stamped(lines: list[str]) -> bool:
+    """Do two or more speakers each start two or more lines in the looser stamp forms?
+    A written plan ("Framing (0:00-5:00): user, metric") names each part once."""
+    names = Counter(sp[0] for line in lines for m in [_match_stamp(line)] if m
+                    for sp in [_line_speaker(m[1])] if sp)
+    return sum(1 for c in names.values() if c >= 2) >= 2
 
 
 def _stamp_seconds(stamp: str) -> float | None:
@@ -690,7 +721,10 @@ def _strip_marker(s: str) -> str:
     return s
 
 
-def _read_stamped(lines: list[str], name: str) -> Transcript:
+def _read_stamped(lines: list[str], name: str, loose: bool = False) -> Transcript:
+    """Stamped lines start turns. In a file with any "[00:02]" (or dash, paren) stamp only
+    those count, so a sentence like "Around 10:30: ..." stays words; `loose` is for files
+    written only in the looser forms."""
     # Pass 1: classify lines, check the stamps, and collect the "Name:" prefixes of stamped lines.
     title: str | None = None
     entries: list[tuple[int, float | None, str]] = []  # (line, stamp or None, text)
@@ -704,7 +738,7 @@ def _read_stamped(lines: list[str], name: str) -> Transcript:
             if title is None and last_stamp is None and heading:
                 title = heading
             continue
-        stamped = _match_stamp(s)
+        stamped = _match_stamp(s, loose)
         if stamped:
             at = _stamp_seconds(stamped[0])
             if at is None:
