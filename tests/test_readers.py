@@ -439,6 +439,30 @@ def test_an_exchange_quoted_inside_a_written_answer_stays_written():
 
 # --------------------------------------------------------------------------- candidate selection
 
+TALKATIVE_INTERVIEWER = ("[00:00] {i}: Today we'll design smart replies for a support inbox, and I want to "
+                         "hear how you frame it before anything else, so take your time.\n"
+                         "[00:12] {c}: Who answers the tickets today?\n"
+                         "[00:15] {i}: About forty agents at a retailer, mostly order and return questions, "
+                         "with long queues on Mondays and after every sale.\n"
+                         "[00:25] {c}: Then my user is the agent mid-shift.\n")
+
+
+@pytest.mark.parametrize("interviewer, candidate, chosen", [
+    ("Interviewer", "Sam", "Sam"),                # the interviewer talks more but is not graded
+    ("Omar (host)", "Sam", "Sam"),
+    ("Omar", "Candidate", "Candidate"),           # a speaker named as the candidate
+    ("Omar", "Sam (interviewee)", "Sam (interviewee)"),
+    ("Omar", "Sam", "Omar"),                      # no roles named: the most words
+])
+def test_default_candidate_reads_role_names(interviewer, candidate, chosen):
+    tr = read_text(TALKATIVE_INTERVIEWER.format(i=interviewer, c=candidate), name="notes.md")
+    assert tr.speakers[interviewer] > tr.speakers[candidate]
+    assert tr.candidate == chosen
+    # --candidate always wins
+    assert read_text(TALKATIVE_INTERVIEWER.format(i=interviewer, c=candidate), name="notes.md",
+                     candidate=interviewer).candidate == interviewer
+
+
 @needs_shared
 @pytest.mark.parametrize("given, chosen", [
     ("Interviewer - Panel 1", "Interviewer - Panel 1"),   # exact

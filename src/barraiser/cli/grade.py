@@ -16,7 +16,7 @@ from barraiser.cli.main import cli, emit
               default=None, help="Output format (default: terminal, or from --output's extension).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the debrief to this file instead of standard output.")
-@click.option("--candidate", default=None, help="The speaker whose words are graded (default: most words).")
+@click.option("--candidate", default=None, help="The speaker whose words are graded (default: a speaker named Candidate, else the one with the most words who is not named Interviewer).")
 @click.option("--prompt", "prompt_id", default=None, help="The prompt ID, to fit the fixes' examples to it.")
 @click.option("--save", is_flag=True, help="Keep the debrief in your history (`barraiser history`, `progress`).")
 def grade(file: Path, fmt: str | None, output: Path | None, candidate: str | None, prompt_id: str | None,

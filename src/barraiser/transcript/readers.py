@@ -98,7 +98,10 @@ def choose_candidate(tr: Transcript, candidate: str | None) -> Transcript:
 
     `candidate` is matched exactly, then case-insensitively, then as a unique prefix,
     then as a unique substring. Without it, the candidate named by the file itself (JSON)
-    is used, else the speaker with the most words. A written answer has one author.
+    is used, else the one speaker named as the candidate ("Candidate", "Maya (interviewee)"),
+    else the speaker with the most words who is not named as the interviewer ("Interviewer",
+    "Omar (host)"): an interviewer who talks more must not be graded by default. A written
+    answer has one author.
     """
     speakers = tr.speakers
     if not speakers:
@@ -114,13 +117,25 @@ def choose_candidate(tr: Transcript, candidate: str | None) -> Transcript:
         if wanted:
             chosen = _match_speaker(wanted, speakers, tr.source, from_file=from_file)
         else:
-            chosen = max(speakers, key=lambda s: speakers[s])  # ties: the first to speak
+            chosen = _default_candidate(speakers)
     if speakers.get(chosen, 0) == 0:
         raise TranscriptError(f'no words from the candidate "{chosen}"', source=tr.source,
                               expected="a transcript in which the candidate speaks (speakers found: "
                               + _speaker_list(speakers) + ")")
     tr.candidate = chosen
     return tr
+
+
+_CANDIDATE_ROLE = re.compile(r"\b(?:candidate|interviewee)\b", re.IGNORECASE)
+_INTERVIEWER_ROLE = re.compile(r"\b(?:interviewer|host|moderator)\b", re.IGNORECASE)
+
+
+def _default_candidate(speakers: dict[str, int]) -> str:
+    named = [s for s in speakers if _CANDIDATE_ROLE.search(s) and not _INTERVIEWER_ROLE.search(s)]
+    if len(named) == 1:
+        return named[0]
+    others = [s for s in speakers if not _INTERVIEWER_ROLE.search(s)] or list(speakers)
+    return max(others, key=lambda s: speakers[s])  # ties: the first to speak
 
 
 # --------------------------------------------------------------------------- loading bytes

@@ -205,7 +205,8 @@ def get_report(session_id: str, state: State):
 def grade_upload(state: State, file: UploadFile | None = File(None), text: str | None = Form(None),
                  candidate: str | None = Form(None), prompt_id: str | None = Form(None)):
     """Send a transcript file (VTT, SRT, Markdown, text or JSON) or pasted `text`.
-    Without `candidate`, the speaker with the most words is graded; the response
+    Without `candidate`, a speaker named Candidate is graded, else the one with the most
+    words who is not named Interviewer (or host, moderator); the response
     lists every speaker with their word count so a client can ask again."""
     stored, report, transcript = state.grade(file, text, candidate, prompt_id or None)
     data = report.to_json_dict()
