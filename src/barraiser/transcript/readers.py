@@ -966,7 +966,7 @@ def _line_speaker(s: str) -> tuple[str, str] | None:
 
 
 def _dialogue_lines(lines: list[str]):
-    """(line number, marker-free text, heading or None) of each line that carries words."""
+    """(line number, marker-free text, whether it is a heading) of each line with words."""
     for ln, raw in enumerate(lines, 1):
         s = raw.strip()
         if not s or _RULE.match(s):
