@@ -712,12 +712,16 @@ def _match_stamp(line: str, loose: bool = True) -> tuple[str, str] | None:
     return None
 
 
+def _recurring(names: list[str]) -> set[str]:
+    """The names that start two or more lines: a speaker comes back, a label does not."""
+    return {n for n, c in Counter(names).items() if c >= 2}
+
+
 def _loosely_stamped(lines: list[str]) -> bool:
     """Do two or more speakers each start two or more lines in the looser stamp forms?
     A written plan ("Framing (0:00-5:00): user, metric") names each part once."""
-    names = Counter(sp[0] for line in lines for m in [_match_stamp(line)] if m
-                    for sp in [_line_speaker(m[1])] if sp)
-    return sum(1 for c in names.values() if c >= 2) >= 2
+    return len(_recurring([sp[0] for line in lines if (m := _match_stamp(line))
+                           if (sp := _line_speaker(m[1]))])) >= 2
 
 
 def _stamp_seconds(stamp: str) -> float | None:
@@ -815,6 +819,16 @@ def _heading(s: str) -> str | None:
 
 def _estimate_s(words: int) -> float:
     return words * 60 / WORDS_PER_MINUTE
+
+
+def _word_clock(texts: list[str]) -> list[tuple[float, float]]:
+    """(start, end) of each text spoken one after another from 0 at WORDS_PER_MINUTE."""
+    out, before = [], 0
+    for text in texts:
+        start = round(_estimate_s(before), 3)
+        before += count_words(text)
+        out.append((start, round(_estimate_s(before), 3)))
+    return out
 
 
 def _end_after(start: float, text: str) -> float:
@@ -992,8 +1006,7 @@ def _dialogue_speakers(lines: list[str]) -> set[str] | None:
             starts.append(sp[0])
         elif not starts:
             words_before += n
-    counts = Counter(starts)
-    voices = {p for p, c in counts.items() if c >= 2}
+    voices = _recurring(starts)
     if len(voices) < 2 or words_before > DIALOGUE_MAX_PREAMBLE * total:
         return None
     order = [p for p in starts if p in voices]
@@ -1005,11 +1018,11 @@ def _read_dialogue(lines: list[str], name: str, voices: set[str]) -> Transcript:
     """One cue per speaker line (lines without a name continue it), timed by word count
     as if the whole conversation were spoken at WORDS_PER_MINUTE."""
     title: str | None = None
-    speakers = _Speakers([p for _, s, h in _dialogue_lines(lines) if not h
-                          for sp in [_line_speaker(s)] if sp for p in [sp[0]]])
+    entries = list(_dialogue_lines(lines))
+    speakers = _Speakers([sp[0] for _, s, heading in entries if not heading if (sp := _line_speaker(s))])
     speakers.known |= voices
     cues: list[_Cue] = []
-    for ln, s, heading in _dialogue_lines(lines):
+    for ln, s, heading in entries:
         if heading:
             if title is None and not cues and s:
                 title = s  # a heading before the conversation states the prompt
@@ -1023,12 +1036,10 @@ def _read_dialogue(lines: list[str], name: str, voices: set[str]) -> Transcript:
             cues[-1].text = f"{cues[-1].text} {s}" if cues[-1].text else s
             speakers.prev_text = s
         # words before the first speaker line are a preamble (a date, a prompt), not a turn
-    before = 0
     for cue in cues:
         cue.text = _squash(cue.text)
-        cue.start = round(_estimate_s(before), 3)
-        before += count_words(cue.text)
-        cue.end = round(_estimate_s(before), 3)
+    for cue, (start, end) in zip(cues, _word_clock([c.text for c in cues])):
+        cue.start, cue.end = start, end
     turns = _merge([c for c in cues if c.text])
     if not turns:
         raise TranscriptError("the speaker lines contain no words", source=name,
@@ -1069,17 +1080,9 @@ def _read_written(lines: list[str], name: str) -> Transcript:
             paragraphs.append((ln, current))
         current.append(s)  # bullets and table rows join their paragraph
 
-    turns: list[Turn] = []
-    before = 0
-    for ln, parts in paragraphs:
-        text = _squash(" ".join(parts))
-        if not text:
-            continue
-        words = count_words(text)
-        start = round(_estimate_s(before), 3)
-        before += words
-        turns.append(Turn(speaker=WRITTEN_SPEAKER, start_s=start,
-                          end_s=round(_estimate_s(before), 3), text=text, line=ln))
+    kept = [(ln, text) for ln, parts in paragraphs if (text := _squash(" ".join(parts)))]
+    turns = [Turn(speaker=WRITTEN_SPEAKER, start_s=start, end_s=end, text=text, line=ln)
+             for (ln, text), (start, end) in zip(kept, _word_clock([t for _, t in kept]))]
     if not turns:
         raise TranscriptError("there is a heading but no answer text", source=name,
                               expected="the written answer below the heading")
