@@ -86,14 +86,16 @@ def test_a_few_legacy_bytes_are_read_as_windows_1252(capsys, tmp_path):
 
 def test_csv_file(capsys, tmp_path):
     msg = user_error(capsys, write(tmp_path, "data.csv", "name,age,city\nAna,31,Lisbon\nBob,40,Porto\n"))
-    assert msg.startswith("data.csv: unrecognised transcript format: .csv files are not transcripts "
-                          "(expected a transcript")
+    assert msg.startswith("data.csv: unrecognised transcript format: this table's header names no speaker "
+                          "and text columns; a transcript table starts with a header row like "
+                          "'time,speaker,text' (expected a transcript")
 
 
 def test_csv_content_with_a_text_extension(capsys, tmp_path):
     msg = user_error(capsys, write(tmp_path, "export.txt", "name,age,city\nAna,31,Lisbon\nBob,40,Porto\n"))
-    assert msg.startswith("export.txt: unrecognised transcript format: this looks like a table (CSV) "
-                          "(expected a transcript")
+    assert msg.startswith("export.txt: unrecognised transcript format: this looks like a table (CSV) whose "
+                          "header names no speaker and text columns; a transcript table starts with a header "
+                          "row like 'time,speaker,text' (expected a transcript")
 
 
 def test_missing_file(capsys, tmp_path):

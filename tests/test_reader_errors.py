@@ -15,7 +15,7 @@ from barraiser.transcript.model import Transcript
 from barraiser.transcript.readers import MAX_BYTES, read_text, read_transcript
 
 BAD = Path(__file__).resolve().parent / "data" / "transcripts" / "bad"
-FORMATS = {"zoom_vtt", "teams_vtt", "srt", "markdown", "json", "dialogue", "written"}
+FORMATS = {"zoom_vtt", "teams_vtt", "srt", "markdown", "json", "dialogue", "table", "written"}
 
 
 def error_for(path_or_text, **kw) -> TranscriptError:
@@ -282,15 +282,39 @@ def test_json_huge_number_and_deep_nesting():
 
 # --------------------------------------------------------------------------- unrecognised input
 
-def test_csv_extension():
+def test_csv_without_speaker_and_text_columns():
     err = error_for(BAD / "turns.csv")
-    assert str(err).startswith("turns.csv: unrecognised transcript format: .csv files are not transcripts")
+    assert str(err).startswith("turns.csv: unrecognised transcript format: this table's header names no "
+                               "speaker and text columns; a transcript table starts with a header row like "
+                               "'time,speaker,text'")
     assert "expected a transcript: WebVTT (.vtt), SRT (.srt)" in str(err)
+
+
+def test_other_office_files_are_not_transcripts():
+    err = error_for("anything", name="notes.docx")
+    assert str(err).startswith("notes.docx: unrecognised transcript format: .docx files are not transcripts")
+
+
+@pytest.mark.parametrize("text, line, problem", [
+    ("time,speaker,text\n00:05,Ana,Hi.\nsoon,Bo,Hello.\n", 3, "invalid time 'soon' in the time column"),
+    ("time,speaker,text\n00:05,Ana,Hi.\n00:02,Bo,Hello.\n", 3, "the time 00:02 is earlier than the one before it"),
+    ("| time | speaker | text |\n|---|---|---|\n| 00:05 | Ana | Hi. |\n| 00:02 | Bo | Hello. |\n", 4,
+     "the time 00:02 is earlier"),
+])
+def test_bad_times_in_a_transcript_table(text, line, problem):
+    err = error_for(text, name="t.csv")
+    assert err.line == line and problem in str(err)
+
+
+def test_stamps_alone_on_lines_out_of_order():
+    err = error_for("00:05:00\nAna: Hi there.\nBo: Hello.\n00:02:00\nAna: Again.\nBo: Yes.\n", name="meet.txt")
+    assert err.line == 4 and "the stamp 00:02:00 is earlier than the one before it" in str(err)
 
 
 def test_csv_content_in_a_text_file():
     err = error_for(BAD / "table.txt")
-    assert "table.txt: unrecognised transcript format: this looks like a table (CSV)" in str(err)
+    assert ("table.txt: unrecognised transcript format: this looks like a table (CSV) whose header names "
+            "no speaker and text columns") in str(err)
 
 
 @pytest.mark.parametrize("text", ["---\n***\n", "12 34\n56", "- - -\n| | |", "# \n##"])
@@ -364,8 +388,12 @@ FRAGMENTS = st.sampled_from([
     "00:05 A: x", "00:02 B: y", "A (00:07): z", "**B** [00:09]: w", "A - 00:11: v", "B  0:13",
     "A [00:01]", "[00:01 - 00:04] A: x", "[00:09 --> 00:03] B: y", "Framing (0:00-5:00): x",
     "Interviewer: q?", "Maya: a.", "**Interviewer:** q", "Q: x", "A: y",
+    # stamps alone on a line, Zoom's saved transcript, tables
+    "00:05:00", "[00:02]", "**01:00:00**", "0:00:01.000,0:00:04.000", "[A] 10:02:01", "[B] 00:00:09",
+    "| time | speaker | text |", "| Speaker | What was said |", "| 00:01 | A | x |", "| soon | B | y |",
+    "| A | x \\| y |", "time,speaker,text", "00:05,A,hi", "3600.5,B,\"x, y\"", "speaker\ttext", "A\tz", '"',
 ])
-NAMES = st.sampled_from(["a.vtt", "a.srt", "a.md", "a.txt", "a.json", "pasted text", "x.csv"])
+NAMES = st.sampled_from(["a.vtt", "a.srt", "a.md", "a.txt", "a.json", "pasted text", "x.csv", "x.tsv"])
 CANDIDATES = st.one_of(st.none(), st.sampled_from(["A", "riya", "Candidate", "zz"]), st.text(max_size=4))
 
 

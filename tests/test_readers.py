@@ -332,6 +332,8 @@ LOOSE_STAMPS = {
                            "Interviewer [00:09]\nShoppers.\nMaya [00:12]\nThen the metric is repeat orders.\n",
     "range in brackets": "[00:01 - 00:04] Interviewer: Hi, let's start.\n[00:05 - 00:08] Maya: Who is the user?\n"
                          "[00:09 - 00:11] Interviewer: Shoppers.\n[00:12 - 00:15] Maya: Then the metric is repeat orders.\n",
+    "zoom saved transcript": "[Interviewer] 00:00:01\nHi, let's start.\n[Maya] 00:00:05\nWho is the user?\n"
+                             "[Interviewer] 00:00:09\nShoppers.\n[Maya] 00:00:12\nThen the metric is repeat orders.\n",
 }
 
 
@@ -362,6 +364,111 @@ def test_a_time_in_a_line_of_a_bracket_stamped_file_stays_words():
     tr = read_text(text, name="notes.md")
     assert [t.speaker for t in tr.turns] == ["Riya", "Omar"]
     assert tr.turns[0].text.endswith("Around 10:30: orders triple, and the estimate has to hold.")
+
+
+def test_a_time_of_day_counts_from_the_first_stamp():
+    # Zoom's saved transcript stamps each line with the time of day.
+    text = ("[Interviewer] 10:02:01\nHi, let's start.\n[Maya] 10:02:05\nWho is the user?\n"
+            "[Interviewer] 10:14:09\nShoppers.\n[Maya] 10:14:12\nThen the metric is repeat orders.\n")
+    tr = read_text(text, name="zoom.txt")
+    assert [t.start_s for t in tr.turns] == [0.0, 4.0, 728.0, 731.0]
+    # A caption timecode that starts at 01:00:00 is the same kind of offset.
+    vtt = ("WEBVTT\n\n01:00:00.000 --> 01:00:04.000\nAna: Who is the user?\n\n"
+           "01:00:05.000 --> 01:00:09.000\nBo: Shoppers.\n")
+    tr = read_text(vtt, name="a.vtt")
+    assert [(t.start_s, t.end_s) for t in tr.turns] == [(0.0, 4.0), (5.0, 9.0)]
+    assert tr.turns[0].time_at(0) == 0.0
+
+
+MEET = """Design review - Transcript
+00:00:00
+
+Interviewer: Let's design ETAs for grocery delivery. Where would you start?
+Maya Chen: Who is the user, the shopper at home or the courier?
+Interviewer: The shopper at home.
+Maya Chen: Then the one metric is orders inside the promised window, because a late order
+00:05:00
+hurts far more than an early one.
+Interviewer: And if the model is down?
+Maya Chen: We show the store's median for that hour, labelled as an estimate.
+"""
+
+
+@pytest.mark.parametrize("stamp", ["{}", "[{}]", "**{}**"])
+def test_stamps_alone_on_lines_time_the_conversation(stamp):
+    # Google Meet writes a stamp every few minutes above the "Name: words" lines.
+    text = MEET.replace("00:00:00", stamp.format("00:00:00")).replace("00:05:00", stamp.format("00:05:00"))
+    tr = read_text(text, name="meet.txt")
+    assert (tr.format, tr.timing) == ("dialogue", "measured")
+    assert [t.speaker for t in tr.turns] == ["Interviewer", "Maya Chen"] * 3
+    assert tr.candidate == "Maya Chen"
+    # Between two stamps each line gets its share of the gap by the words said before it.
+    words = [count_words(t.text) for t in tr.turns[:4]]
+    words[3] = count_words("Then the one metric is orders inside the promised window, because a late order")
+    assert [t.start_s for t in tr.turns[:4]] == pytest.approx(
+        [300 * sum(words[:i]) / sum(words) for i in range(4)], abs=0.01)
+    # A stamp inside a turn marks where the rest of it was said.
+    assert tr.turns[3].text.endswith("because a late order hurts far more than an early one.")
+    assert tr.turns[3].marks[1][1] == 300.0
+    assert tr.turns[3].time_at(tr.turns[3].text.index("hurts")) == 300.0
+    # After the last stamp, turns follow at the estimated speaking rate.
+    said = count_words("hurts far more than an early one.")
+    assert tr.turns[4].start_s == pytest.approx(300 + est(said), abs=0.01)
+
+
+def test_shipped_meet_example():
+    tr = read_transcript(Path(__file__).resolve().parents[1] / "examples" / "meet-transcript.txt")
+    assert (tr.format, tr.timing, tr.candidate) == ("dialogue", "measured", "Daniel Osei")
+
+    def start(words: str) -> float:
+        return next(t.start_s for t in tr.turns if t.text.startswith(words))
+
+    assert start("Thanks for joining.") == 0.0  # the title line above the first stamp is a preamble
+    assert start("Walk me through how it works.") == 300.0
+    assert start("What could go wrong once it's live?") == 600.0
+
+
+def test_youtube_sbv_cues_are_read_by_speaker():
+    text = ("0:00:01.000,0:00:04.000\nInterviewer: Hi, let's start.\n\n0:00:05.000,0:00:08.000\n"
+            "Maya: Who is the user?\n\n0:00:09.000,0:00:11.000\nInterviewer: Shoppers.\n\n"
+            "0:00:12.000,0:00:15.000\nMaya: Then the metric is repeat orders.\n")
+    tr = read_text(text, name="captions.sbv")
+    assert [(t.speaker, t.start_s, t.text) for t in tr.turns] == [
+        ("Interviewer", 1.0, "Hi, let's start."), ("Maya", 5.0, "Who is the user?"),
+        ("Interviewer", 9.0, "Shoppers."), ("Maya", 12.0, "Then the metric is repeat orders.")]
+
+
+# --------------------------------------------------------------------------- tables
+
+TABLE_TURNS = [("Interviewer", "Hi, let's start."), ("Maya", "Who is the user?"),
+               ("Interviewer", "Shoppers, and yes | pipes happen."), ("Maya", "Then the metric is repeat orders.")]
+
+
+@pytest.mark.parametrize("name, text, starts", [
+    ("notes.md", "| Time | Speaker | Text |\n|---|:---|---|\n| 00:01 | Interviewer | Hi, let's start. |\n"
+                 "| 00:05 | **Maya** | Who is the user? |\n| 00:09 | Interviewer | Shoppers, and yes \\| pipes happen. |\n"
+                 "| 00:12 | Maya | Then the metric is repeat orders. |\n\nNotes after the table.\n", [1, 5, 9, 12]),
+    ("export.csv", 'start_s,end_s,speaker,text\n1.0,4,Interviewer,"Hi, let\'s start."\n5,8,Maya,Who is the user?\n'
+                   '9,11,Interviewer,"Shoppers, and yes | pipes\nhappen."\n12.5,15,Maya,Then the metric is repeat orders.\n',
+     [1, 5, 9, 12.5]),
+    ("export.txt", "Speaker\tWhat was said\nInterviewer\tHi, let's start.\nMaya\tWho is the user?\n"
+                   "Interviewer\tShoppers, and yes | pipes happen.\nMaya\tThen the metric is repeat orders.\n", None),
+])
+def test_transcript_tables_are_read_by_row(name, text, starts):
+    tr = read_text(text, name=name)
+    assert tr.format == "table"
+    assert [(t.speaker, t.text) for t in tr.turns] == TABLE_TURNS
+    assert tr.candidate == "Maya"
+    if starts is None:  # no time column: timed by word count, and the report says so
+        assert tr.timing == "estimated" and tr.turns[1].start_s == pytest.approx(est(3))
+    else:
+        assert tr.timing == "measured" and [t.start_s for t in tr.turns] == starts
+    assert [t.line for t in tr.turns] == ([3, 4, 5, 6] if name == "notes.md" else [2, 3, 4, 6] if starts else [2, 3, 4, 5])
+
+
+def test_a_table_without_speaker_and_text_columns_is_not_a_transcript_table():
+    text = "| Option | Cost |\n|---|---|\n| rules | low |\n| model | high |\n"
+    assert read_text(text, name="plan.md").format == "written"
 
 
 # --------------------------------------------------------------------------- conversations without stamps

@@ -22,8 +22,9 @@ from barraiser.cli.main import cli, emit
 def grade(file: Path, fmt: str | None, output: Path | None, candidate: str | None, prompt_id: str | None,
           save: bool) -> None:
     """Grade an interview transcript: Zoom or Teams VTT, SRT, Markdown or text notes
-    with [mm:ss] stamps, Bar Raiser JSON, a conversation pasted with "Name:" lines and no
-    stamps, or a written answer with no stamps."""
+    with [mm:ss] stamps (Google Meet's and Zoom's saved transcripts too), Bar Raiser JSON,
+    a table with speaker and text columns (Markdown, CSV, TSV), a conversation pasted
+    with "Name:" lines and no stamps, or a written answer with no stamps."""
     from barraiser.errors import UserError
     from barraiser.grading import grade
     from barraiser.render import format_for_path, render

@@ -5,13 +5,18 @@ Inputs (see ../shared/formats/ for tiny real-export examples):
 - WebVTT as Zoom writes it (``Name: text`` cues) or as Teams writes it (``<v Name>`` voice tags);
 - SRT with ``Name: text`` cues;
 - Markdown or text with ``[mm:ss]`` / ``[hh:mm:ss]`` stamps and ``Name:`` or ``**Name:**`` speakers
-  (also ``00:02 Name:``, ``Name (00:02):``, ``[00:02 - 00:09] Name:`` and ``Name 0:02`` above the words);
+  (also ``00:02 Name:``, ``Name (00:02):``, ``[00:02 - 00:09] Name:``, and ``Name 0:02`` or
+  ``[Name] 10:02:01`` above the words);
+- a stamp alone on a line above ``Name:`` lines (Google Meet; a YouTube ``.sbv`` cue line);
+- a table whose header names a speaker and a words column (Markdown, CSV, TSV), with an
+  optional time column;
 - the project's own JSON (schema ``barraiser.transcript/1``);
 - a conversation pasted without stamps (``Interviewer: ...`` / ``Maya: ...`` lines, two or
   more recurring speakers taking turns), timed by word count;
 - a written answer: plain text or Markdown without stamps, timed by word count.
 
-The format is recognised from the content, with the file extension as a hint. Every
+The format is recognised from the content, with the file extension as a hint. Times that
+begin an hour or more in (a time of day) count from the first one. Every
 problem with the input is raised as a `TranscriptError` that names the file, the line
 (when there is one) and what was expected; no other exception escapes for any input.
 
@@ -22,7 +27,9 @@ bullets), because the grader quotes substrings of it back to the user.
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import json
 import math
 import re
@@ -41,13 +48,15 @@ WRITTEN_SPEAKER = "Candidate"  # the one speaker of a written answer
 UNKNOWN_SPEAKER = "Unknown speaker"  # unnamed cues before the first named speaker
 
 EXPECTED_INPUT = ("a transcript: WebVTT (.vtt), SRT (.srt), Markdown or text with [mm:ss] stamps "
-                  "and 'Name:' speakers, Bar Raiser JSON, or a written answer in plain text")
+                  "and 'Name:' speakers, a table with speaker and text columns, Bar Raiser JSON, "
+                  "or a written answer in plain text")
 EXPECTED_TIMING = "a timing line like '00:01:02.500 --> 00:01:05.000'"
 EXPECTED_JSON = ('a JSON object like {"schema": "barraiser.transcript/1", "candidate": null, '
                  '"turns": [{"speaker": "Ana", "start_s": 0, "text": "..."}]}')
 
 # Files that are certainly not transcripts: say so instead of guessing at their bytes.
 _MEDIA_EXT = {".mp3", ".mp4", ".m4a", ".wav", ".webm", ".mov", ".mkv", ".aac", ".ogg", ".flac"}
+_TABLE_EXT = {".csv", ".tsv"}  # read when a header row names the speaker and words columns
 _OTHER_EXT = {".csv", ".tsv", ".xls", ".xlsx", ".doc", ".docx", ".odt", ".pdf", ".pages",
               ".html", ".htm", ".xml", ".rtf", ".zip", ".png", ".jpg", ".jpeg", ".gif"}
 
@@ -268,6 +277,7 @@ def _read(text: str, name: str, ext: str, candidate: str | None) -> Transcript:
     if text.startswith("\ufeff"):
         text = text[1:]
     tr = _parse(text, name, ext)
+    _count_from_first_stamp(tr)
     tr.source = name
     return choose_candidate(tr, candidate)
 
@@ -276,7 +286,7 @@ def _parse(text: str, name: str, ext: str) -> Transcript:
     if not text.strip():
         problem = "file is empty" if not text else "file contains only whitespace"
         raise TranscriptError(problem, source=name, expected=EXPECTED_INPUT)
-    if ext in _OTHER_EXT:
+    if ext in _OTHER_EXT - _TABLE_EXT:
         raise _unrecognised(name, f"{ext} files are not transcripts")
     lines = text.split("\n")
     first = next(i for i, line in enumerate(lines) if line.strip())
@@ -297,21 +307,49 @@ def _parse(text: str, name: str, ext: str) -> Transcript:
             return _read_json(text, name, data)
     if _HTML.match(head):
         raise _unrecognised(name, "this is an HTML or XML document")
+    rows = _table_rows(text, lines)
+    if rows is not None:  # a table with speaker and words columns
+        return _read_table(rows, name)
+    if ext in _TABLE_EXT:
+        raise _unrecognised(name, "this table's header names no speaker and text columns; a "
+                                  "transcript table starts with a header row like 'time,speaker,text'")
     if ext in (".vtt", ".srt") or _starts_with_cue(lines, first):
         # A WebVTT file whose header was lost is read like SRT (which also accepts '.' millis).
         return _read_cues(lines, name, first, vtt=False, vtt_ext=ext == ".vtt")
-    if any(_match_stamp(line, loose=False) for line in lines):
+    stamped = [line for line in lines if _match_stamp(line, loose=False)]
+    if stamped and not all(_STAMP_ALONE.match(line) for line in stamped):
+        return _read_stamped(lines, name, loose=False)
+    if stamped and (voices := _dialogue_speakers(lines)):  # "[05:00]" lines above "Name:" lines
+        return _read_dialogue(lines, name, voices)
+    if stamped:
         return _read_stamped(lines, name, loose=False)
     if _loosely_stamped(lines):
         return _read_stamped(lines, name, loose=True)
     if _looks_tabular(lines):
-        raise _unrecognised(name, "this looks like a table (CSV)")
+        raise _unrecognised(name, "this looks like a table (CSV) whose header names no speaker and "
+                                  "text columns; a transcript table starts with a header row like "
+                                  "'time,speaker,text'")
     if not re.search(r"[^\W\d_]", text):
         raise _unrecognised(name, "no stamps, speakers or words were found")
     voices = _dialogue_speakers(lines)
     if voices:
         return _read_dialogue(lines, name, voices)
     return _read_written(lines, name)
+
+
+CLOCK_TIME_FROM_S = 3600.0
+
+
+def _count_from_first_stamp(tr: Transcript) -> None:
+    """Times that begin an hour or more in are a time of day ("[Maya] 10:02:01") or a
+    timecode that starts at 01:00:00: the interview starts at the first of them, so that
+    "minute 10" means ten minutes into the interview."""
+    if tr.timing != "measured" or not tr.turns or tr.turns[0].start_s < CLOCK_TIME_FROM_S:
+        return
+    zero = tr.turns[0].start_s
+    for t in tr.turns:
+        t.start_s, t.end_s = round(t.start_s - zero, 3), round(t.end_s - zero, 3)
+        t.marks = [(o, round(at - zero, 3)) for o, at in t.marks]
 
 
 def _unrecognised(name: str, why: str) -> TranscriptError:
@@ -341,6 +379,123 @@ def _looks_tabular(lines: list[str]) -> bool:
                    for c in header):
                 return True
     return False
+
+
+# --------------------------------------------------------------------------- tables
+
+# A transcript kept as a table (a Markdown table in notes, or a CSV/TSV export) has a
+# header row that names a speaker column and a words column, and maybe a time column.
+_TIME_HEADER = re.compile(r"^(?:time(?:stamp)?|start(?:[ _]?(?:time|s|sec|secs|seconds))?|at|when|"
+                          r"clock|begin|start \(s\))$", re.I)
+_SPEAKER_HEADER = re.compile(r"^(?:speaker(?:[ _]?name)?|name|who|person|role|participant)$", re.I)
+_TEXT_HEADER = re.compile(r"^(?:text|transcript(?:ion)?|words|what was said|said|says|utterance|"
+                          r"content|line|dialogue|quote|message|speech|sentence)$", re.I)
+_PIPE_SPLIT = re.compile(r"(?<!\\)\|")
+_SECONDS = re.compile(r"^\d{1,6}(?:\.\d{1,3})?$")
+
+
+@dataclass
+class _Row:
+    line: int
+    stamp: str
+    speaker: str
+    words: str
+
+
+def _table_roles(header: list[str]) -> tuple[int | None, int, int] | None:
+    """(time, speaker, words) column indexes from a header row, or None when it is not a
+    transcript's header (the speaker and the words columns are both needed)."""
+    cells = [c.strip().strip("*_`").strip() for c in header]  # "**Speaker**" is a header too
+
+    def find(pattern: re.Pattern) -> int | None:
+        return next((i for i, c in enumerate(cells) if pattern.match(c)), None)
+
+    when, who, what = find(_TIME_HEADER), find(_SPEAKER_HEADER), find(_TEXT_HEADER)
+    return None if who is None or what is None else (when, who, what)
+
+
+def _table_row(line: int, cells: list[str], roles: tuple[int | None, int, int]) -> _Row:
+    when, who, what = roles
+
+    def get(i: int | None) -> str:
+        return cells[i].strip() if i is not None and i < len(cells) else ""
+
+    return _Row(line, get(when), _squash(get(who).strip("*_ ")), _squash(get(what).replace("\\|", "|")))
+
+
+def _table_rows(text: str, lines: list[str]) -> list[_Row] | None:
+    """The rows of a transcript table (a Markdown pipe table, or CSV/TSV with a header
+    row naming the speaker and the words columns); None for anything else."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return None
+    head = lines[first].strip()
+    if head.startswith("|"):
+        if first + 1 >= len(lines) or not _RULE.match(lines[first + 1].strip()):
+            return None
+        roles = _table_roles(_PIPE_SPLIT.split(head.strip("|")))
+        if roles is None:
+            return None
+        rows = []
+        for i in range(first + 2, len(lines)):
+            row = lines[i].strip()
+            if not row.startswith("|"):
+                break  # the table ends here
+            rows.append(_table_row(i + 1, _PIPE_SPLIT.split(row.strip("|")), roles))
+        return rows
+    for sep in (",", "\t", ";"):
+        if sep not in head:
+            continue
+        reader = csv.reader(io.StringIO("\n".join(lines[first:])), delimiter=sep)
+        try:
+            roles = _table_roles(next(reader))
+            if roles is None:
+                continue
+            rows, at = [], first + 1 + reader.line_num
+            for cells in reader:
+                if any(c.strip() for c in cells):
+                    rows.append(_table_row(at, cells, roles))
+                at = first + 1 + reader.line_num
+        except csv.Error:
+            return None
+        return rows
+    return None
+
+
+def _read_table(rows: list[_Row], name: str) -> Transcript:
+    """One cue per row. Times come from the time column (a stamp or seconds); rows without
+    one follow the row before at WORDS_PER_MINUTE; a table with no times at all is timed by
+    word count from zero and says so."""
+    cues: list[_Cue] = []
+    last: float | None = None
+    for row in rows:
+        if not row.words:
+            continue
+        at: float | None = None
+        if _SECONDS.match(row.stamp):
+            at = float(row.stamp)
+        elif row.stamp:
+            at = _stamp_seconds(row.stamp) if re.fullmatch(_STAMP_TIME, row.stamp, re.ASCII) else None
+            if at is None:
+                raise TranscriptError(f"invalid time {row.stamp!r} in the time column", source=name,
+                                      line=row.line, expected="a time like 00:02, 00:01:02 or 62.5 (seconds)")
+        if at is not None and last is not None and at < last:
+            raise TranscriptError(f"the time {row.stamp} is earlier than the one before it ({_clock(last)})",
+                                  source=name, line=row.line, expected="rows in time order")
+        last = at if at is not None else last
+        cues.append(_Cue(start=at, end=None, text=row.words, line=row.line,
+                         speaker=row.speaker or UNKNOWN_SPEAKER))
+    if not cues:
+        raise TranscriptError("the table's rows contain no words", source=name,
+                              expected="rows with a speaker and what they said")
+    if last is None:
+        for cue, (start, end) in zip(cues, _word_clock([c.text for c in cues])):
+            cue.start, cue.end = start, end
+        return Transcript(turns=_merge(cues), timing="estimated", format="table")
+    if cues[0].start is None:
+        cues[0].start = 0.0
+    _fill_times(cues)
+    return Transcript(turns=_merge(cues), timing="measured", format="table")
 
 
 # --------------------------------------------------------------------------- shared: cues -> turns
@@ -686,6 +841,8 @@ _STAMP_DASH = re.compile(rf"^\s*{_BULLET}({_STAMP_TIME})\s+[-–—|]\s+(.*)$", 
 _STAMP_BARE = re.compile(rf"^\s*{_BULLET}({_STAMP_TIME})\s+(.*)$", re.ASCII)
 _NAME_STAMP = re.compile(rf"^\s*{_BULLET}{_BOLD}([^\[\](){{}}:\n]{{1,60}}?){_BOLD}[ \t]*(?:[-–—|,][ \t]*)?"
                          rf"[\[(]?({_STAMP_TIME}){_STAMP_UNTIL}[\])]?{_BOLD}[ \t]*(?::[ \t]*(.*))?$")
+# "[Name] 10:02:01" alone on a line, the words below (Zoom's saved transcript)
+_BRACKET_NAME_STAMP = re.compile(rf"^\s*\[([^\[\]{{}}:\n]{{1,60}})\][ \t]+({_STAMP_TIME})[ \t]*$", re.ASCII)
 _BOLD_NAME = re.compile(r"^(?:\*\*|__)([^*_\n]{1,60}?)(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*(.*)$")
 _RULE = re.compile(r"^(?:[-*_]\s*){3,}$|^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 
@@ -705,9 +862,10 @@ def _match_stamp(line: str, loose: bool = True) -> tuple[str, str] | None:
     m = _STAMP_BARE.match(line)
     if m and (sp := _line_speaker(m.group(2))) and _name_shaped(sp[0]):
         return m.group(1), m.group(2)
-    m = _NAME_STAMP.match(line)
+    m = _NAME_STAMP.match(line) or _BRACKET_NAME_STAMP.match(line)
     if m and _name_shaped(_squash(m.group(1))):
-        words = (m.group(3) or "").strip()
+        words = (m.group(3) if m.re is _NAME_STAMP else None) or ""
+        words = words.strip()
         return m.group(2), f"{_squash(m.group(1))}:" + (f" {words}" if words else "")
     return None
 
@@ -834,6 +992,20 @@ def _word_clock(texts: list[str]) -> list[tuple[float, float]]:
 def _end_after(start: float, text: str) -> float:
     """When `text`, begun at `start`, ends at the estimated speaking rate (never before `start`)."""
     return max(start, round(start + _estimate_s(count_words(text)), 3))
+
+
+def _spread_between_stamps(cues: list[_Cue]) -> None:
+    """Time the unstamped cues between two stamps by their share of the words said between
+    them (a speaker faster or slower than WORDS_PER_MINUTE still fits the gap); cues after
+    the last stamp are left to _fill_times."""
+    stamped = [i for i, c in enumerate(cues) if c.start is not None]
+    for a, b in zip(stamped, stamped[1:]):
+        words = [count_words(c.text) for c in cues[a:b]]
+        total, gap = sum(words), cues[b].start - cues[a].start
+        before = 0
+        for i in range(a + 1, b):
+            before += words[i - a - 1]
+            cues[i].start = round(cues[a].start + gap * before / max(total, 1), 3)
 
 
 def _fill_times(cues: list[_Cue]) -> None:
@@ -979,27 +1151,38 @@ def _line_speaker(s: str) -> tuple[str, str] | None:
     return _split_prefix(s)
 
 
+# A stamp alone on its line ("00:05:00", "[05:00]"), as Google Meet writes one every few
+# minutes above the "Name: words" lines: it fixes the clock for the line below it.
+_STAMP_ALONE = re.compile(rf"^\s*{_BOLD}[\[(]?({_STAMP_TIME})(?:,{_STAMP_TIME}|{_STAMP_UNTIL})[\])]?{_BOLD}\s*$",
+                          re.ASCII)  # "0:00:01.000,0:00:04.000" is a YouTube (SBV) cue
+
+
 def _dialogue_lines(lines: list[str]):
-    """(line number, marker-free text, whether it is a heading) of each line with words."""
+    """(line number, marker-free text, kind) of each line with words; kind is "line",
+    "heading" (the text is the heading's) or "stamp" (the text is the stamp)."""
     for ln, raw in enumerate(lines, 1):
         s = raw.strip()
         if not s or _RULE.match(s):
             continue
         heading = _heading(s)
         if heading is not None:
-            yield ln, heading, True
+            yield ln, heading, "heading"
+        elif m := _STAMP_ALONE.match(s):
+            yield ln, m.group(1), "stamp"
         else:
-            yield ln, _strip_marker(s), False
+            yield ln, _strip_marker(s), "line"
 
 
 def _dialogue_speakers(lines: list[str]) -> set[str] | None:
     """The recurring speakers of a conversation without stamps, or None for a written answer."""
     starts: list[str] = []
     words_before = total = 0
-    for _, s, heading in _dialogue_lines(lines):
+    for _, s, kind in _dialogue_lines(lines):
+        if kind == "stamp":
+            continue
         n = count_words(s)
         total += n
-        if heading:
+        if kind == "heading":
             continue
         sp = _line_speaker(s)
         if sp and _name_shaped(sp[0]):
@@ -1015,36 +1198,62 @@ def _dialogue_speakers(lines: list[str]) -> set[str] | None:
 
 
 def _read_dialogue(lines: list[str], name: str, voices: set[str]) -> Transcript:
-    """One cue per speaker line (lines without a name continue it), timed by word count
-    as if the whole conversation were spoken at WORDS_PER_MINUTE."""
+    """One cue per speaker line (lines without a name continue it). A stamp alone on a line
+    times the cue that follows it and the turns after it are placed at WORDS_PER_MINUTE,
+    never past the next stamp; with no stamps at all, the whole conversation is timed by
+    word count."""
     title: str | None = None
     entries = list(_dialogue_lines(lines))
-    speakers = _Speakers([sp[0] for _, s, heading in entries if not heading if (sp := _line_speaker(s))])
+    speakers = _Speakers([sp[0] for _, s, kind in entries if kind == "line" if (sp := _line_speaker(s))])
     speakers.known |= voices
     cues: list[_Cue] = []
-    for ln, s, heading in entries:
-        if heading:
+    anchor: float | None = None  # a stamp waiting for the line below it
+    last_stamp: float | None = None
+    for ln, s, kind in entries:
+        if kind == "heading":
             if title is None and not cues and s:
                 title = s  # a heading before the conversation states the prompt
             continue
+        if kind == "stamp":
+            at = _stamp_seconds(s)
+            if at is None:
+                raise TranscriptError(f"invalid time stamp {s!r}", source=name, line=ln,
+                                      expected="a stamp like 05:00 or 00:05:00")
+            if last_stamp is not None and at < last_stamp:
+                raise TranscriptError(f"the stamp {s} is earlier than the one before it "
+                                      f"({_clock(last_stamp)})", source=name, line=ln,
+                                      expected="stamps in time order")
+            anchor = last_stamp = at
+            continue
         sp = _line_speaker(s)
         if sp and speakers.is_speaker(sp[0]):
-            cue = _Cue(start=None, end=None, text=_squash(sp[1]), line=ln, speaker=sp[0])
-            speakers.resolve(cue)
-            cues.append(cue)
+            cue = _Cue(start=anchor, end=None, text=_squash(sp[1]), line=ln, speaker=sp[0])
+        elif cues and anchor is not None:  # a stamp inside a turn: the same voice goes on
+            cue = _Cue(start=anchor, end=None, text=s, line=ln, speaker=cues[-1].speaker)
         elif cues:
             cues[-1].text = f"{cues[-1].text} {s}" if cues[-1].text else s
             speakers.prev_text = s
-        # words before the first speaker line are a preamble (a date, a prompt), not a turn
+            continue
+        else:
+            continue  # words before the first speaker line are a preamble (a date, a prompt)
+        speakers.resolve(cue)
+        cues.append(cue)
+        anchor = None
     for cue in cues:
         cue.text = _squash(cue.text)
-    for cue, (start, end) in zip(cues, _word_clock([c.text for c in cues])):
-        cue.start, cue.end = start, end
-    turns = _merge([c for c in cues if c.text])
-    if not turns:
+    cues = [c for c in cues if c.text]
+    if not cues:
         raise TranscriptError("the speaker lines contain no words", source=name,
                               expected="lines like 'Name: what they said'")
-    return Transcript(turns=turns, timing="estimated", format="dialogue", title=title)
+    if last_stamp is None:
+        for cue, (start, end) in zip(cues, _word_clock([c.text for c in cues])):
+            cue.start, cue.end = start, end
+        return Transcript(turns=_merge(cues), timing="estimated", format="dialogue", title=title)
+    if cues[0].start is None:
+        cues[0].start = 0.0  # turns above the first stamp start the interview
+    _spread_between_stamps(cues)
+    _fill_times(cues)
+    return Transcript(turns=_merge(cues), timing="measured", format="dialogue", title=title)
 
 
 # --------------------------------------------------------------------------- written answers
