@@ -414,6 +414,8 @@ def test_stamps_alone_on_lines_time_the_conversation(stamp):
     # After the last stamp, turns follow at the estimated speaking rate.
     said = count_words("hurts far more than an early one.")
     assert tr.turns[4].start_s == pytest.approx(300 + est(said), abs=0.01)
+    # The debrief says which times were placed rather than read.
+    assert tr.timing_note.startswith("5 of 7 speaker lines carry no time stamp of their own")
 
 
 def test_shipped_meet_example():
@@ -463,7 +465,15 @@ def test_transcript_tables_are_read_by_row(name, text, starts):
         assert tr.timing == "estimated" and tr.turns[1].start_s == pytest.approx(est(3))
     else:
         assert tr.timing == "measured" and [t.start_s for t in tr.turns] == starts
+        assert tr.timing_note is None  # every row had its time
     assert [t.line for t in tr.turns] == ([3, 4, 5, 6] if name == "notes.md" else [2, 3, 4, 6] if starts else [2, 3, 4, 5])
+
+
+def test_table_rows_without_a_time_are_placed_and_the_report_says_so():
+    text = "time,speaker,text\n00:10,Ana,Who is the user?\n,Bo,Shoppers at home.\n01:00,Ana,Then the metric.\n"
+    tr = read_text(text, name="t.csv")
+    assert [t.start_s for t in tr.turns] == [10.0, pytest.approx(10 + est(4)), 60.0]
+    assert tr.timing_note.startswith("1 of 3 speaker lines carry no time stamp of their own")
 
 
 def test_a_table_without_speaker_and_text_columns_is_not_a_transcript_table():

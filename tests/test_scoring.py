@@ -192,6 +192,16 @@ def test_notes_quote_the_case_files_pushback_for_a_missing_signal():
     assert not any("In the real round" in n for n in report({k: v for k, v in STRONG.items() if k != "fallback"}).notes)
 
 
+def test_notes_say_when_times_are_estimated_or_partly_placed():
+    tr = transcript()
+    plain = build_report(rubric(), tr, [], findings(STRONG)).notes
+    assert not any("time stamp" in n or "estimated" in n for n in plain)
+    tr.timing_note = "3 of 9 speaker lines carry no time stamp of their own; ..."
+    assert build_report(rubric(), tr, [], findings(STRONG)).notes[-1] == tr.timing_note
+    tr.timing = "estimated"
+    assert build_report(rubric(), tr, [], findings(STRONG)).notes[-1].startswith("Times are estimated from word counts")
+
+
 def test_a_phase_is_not_ended_by_one_early_sentence():
     # options compared 10 s after the flow began: the deep dive cannot start there
     r = report(dict(STRONG, flow_sketched=420, options_compared=430))

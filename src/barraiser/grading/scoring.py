@@ -344,6 +344,8 @@ def write_notes(rubric: Rubric, results: dict[str, SignalResult], verdict_reason
         notes.append(f"Strength at {clock(r.first_at_s)}, {r.title.lower()}: \"{_short(r.evidence[0].quote)}\"")
     if tr.timing == "estimated":
         notes.append("Times are estimated from word counts (150 words a minute): the input carried no timestamps.")
+    elif tr.timing_note:
+        notes.append(tr.timing_note)
     return notes
 
 

@@ -62,6 +62,8 @@ class Transcript:
     candidate: str | None = None
     format: str = "unknown"
     title: str | None = None  # e.g. a Markdown heading or the written answer's prompt line
+    # Set when measured times are only partly measured: some turns were placed by word count.
+    timing_note: str | None = None
 
     @property
     def speakers(self) -> dict[str, int]:

@@ -492,10 +492,12 @@ def _read_table(rows: list[_Row], name: str) -> Transcript:
         for cue, (start, end) in zip(cues, _word_clock([c.text for c in cues])):
             cue.start, cue.end = start, end
         return Transcript(turns=_merge(cues), timing="estimated", format="table")
+    placed = sum(c.start is None for c in cues)
     if cues[0].start is None:
         cues[0].start = 0.0
     _fill_times(cues)
-    return Transcript(turns=_merge(cues), timing="measured", format="table")
+    return Transcript(turns=_merge(cues), timing="measured", format="table",
+                      timing_note=_placed_note(placed, len(cues)))
 
 
 # --------------------------------------------------------------------------- shared: cues -> turns
@@ -954,12 +956,14 @@ def _read_stamped(lines: list[str], name: str, loose: bool = False) -> Transcrip
     _Speakers.name_unknown(cues)
     for cue in cues:
         cue.text = _squash(cue.text)
+    placed = sum(c.start is None and bool(c.text) for c in cues)
     _fill_times(cues)
     cues = [c for c in cues if c.text]
     if not cues:
         raise TranscriptError("the stamped lines contain no words", source=name,
                               expected="lines like '[00:02] Name: what they said'")
-    return Transcript(turns=_merge(cues), timing="measured", format="markdown", title=title)
+    return Transcript(turns=_merge(cues), timing="measured", format="markdown", title=title,
+                      timing_note=_placed_note(placed, len(cues)))
 
 
 def _heading(s: str) -> str | None:
@@ -992,6 +996,14 @@ def _word_clock(texts: list[str]) -> list[tuple[float, float]]:
 def _end_after(start: float, text: str) -> float:
     """When `text`, begun at `start`, ends at the estimated speaking rate (never before `start`)."""
     return max(start, round(start + _estimate_s(count_words(text)), 3))
+
+
+def _placed_note(placed: int, total: int) -> str | None:
+    """What the debrief says when some turns had no stamp of their own."""
+    if not placed:
+        return None
+    return (f"{placed} of {total} speaker lines carry no time stamp of their own; their times are "
+            f"placed by word count from the stamps around them, so they may be off by a minute or two.")
 
 
 def _spread_between_stamps(cues: list[_Cue]) -> None:
@@ -1249,11 +1261,13 @@ def _read_dialogue(lines: list[str], name: str, voices: set[str]) -> Transcript:
         for cue, (start, end) in zip(cues, _word_clock([c.text for c in cues])):
             cue.start, cue.end = start, end
         return Transcript(turns=_merge(cues), timing="estimated", format="dialogue", title=title)
+    placed = sum(c.start is None for c in cues)
     if cues[0].start is None:
         cues[0].start = 0.0  # turns above the first stamp start the interview
     _spread_between_stamps(cues)
     _fill_times(cues)
-    return Transcript(turns=_merge(cues), timing="measured", format="dialogue", title=title)
+    return Transcript(turns=_merge(cues), timing="measured", format="dialogue", title=title,
+                      timing_note=_placed_note(placed, len(cues)))
 
 
 # --------------------------------------------------------------------------- written answers
