@@ -463,9 +463,8 @@ def _table_rows(text: str, lines: list[str]) -> list[_Row] | None:
 
 
 def _read_table(rows: list[_Row], name: str) -> Transcript:
-    """One cue per row. Times come from the time column (a stamp or seconds); rows without
-    one follow the row before at WORDS_PER_MINUTE; a table with no times at all is timed by
-    word count from zero and says so."""
+    """One cue per row, timed by the time column (a stamp or seconds) where a row has one;
+    `_timed` places the rest."""
     cues: list[_Cue] = []
     last: float | None = None
     for row in rows:
@@ -488,16 +487,7 @@ def _read_table(rows: list[_Row], name: str) -> Transcript:
     if not cues:
         raise TranscriptError("the table's rows contain no words", source=name,
                               expected="rows with a speaker and what they said")
-    if last is None:
-        for cue, (start, end) in zip(cues, _word_clock([c.text for c in cues])):
-            cue.start, cue.end = start, end
-        return Transcript(turns=_merge(cues), timing="estimated", format="table")
-    placed = sum(c.start is None for c in cues)
-    if cues[0].start is None:
-        cues[0].start = 0.0
-    _fill_times(cues)
-    return Transcript(turns=_merge(cues), timing="measured", format="table",
-                      timing_note=_placed_note(placed, len(cues)))
+    return _timed(cues, "table")
 
 
 # --------------------------------------------------------------------------- shared: cues -> turns
@@ -891,6 +881,18 @@ def _stamp_seconds(stamp: str) -> float | None:
     return _seconds(h, m, s, frac or None)
 
 
+def _checked_stamp(stamp: str, last: float | None, name: str, ln: int, forms: str) -> float:
+    """The seconds of a stamp that must be valid and not earlier than the stamp before it."""
+    at = _stamp_seconds(stamp)
+    if at is None:
+        raise TranscriptError(f"invalid time stamp {stamp!r}", source=name, line=ln,
+                              expected=f"a stamp like {forms}")
+    if last is not None and at < last:
+        raise TranscriptError(f"the stamp {stamp} is earlier than the one before it ({_clock(last)})",
+                              source=name, line=ln, expected="stamps in time order")
+    return at
+
+
 def _strip_marker(s: str) -> str:
     """Drop line-leading Markdown structure (quote, bullet, table edge); never touch words."""
     s = re.sub(r"^(?:>\s*)+", "", s)
@@ -919,15 +921,7 @@ def _read_stamped(lines: list[str], name: str, loose: bool = False) -> Transcrip
             continue
         stamped = _match_stamp(s, loose)
         if stamped:
-            at = _stamp_seconds(stamped[0])
-            if at is None:
-                raise TranscriptError(f"invalid time stamp {stamped[0]!r}", source=name, line=ln,
-                                      expected="a stamp like [mm:ss] or [hh:mm:ss]")
-            if last_stamp is not None and at < last_stamp:
-                raise TranscriptError(f"the stamp {stamped[0]} is earlier than the one before it "
-                                      f"({_clock(last_stamp)})", source=name, line=ln,
-                                      expected="stamps in time order")
-            last_stamp = at
+            at = last_stamp = _checked_stamp(stamped[0], last_stamp, name, ln, "[mm:ss] or [hh:mm:ss]")
             entries.append((ln, at, stamped[1].strip()))
         elif last_stamp is not None:  # lines before the first stamp are a preamble, not turns
             entries.append((ln, None, _strip_marker(s)))
@@ -996,6 +990,24 @@ def _word_clock(texts: list[str]) -> list[tuple[float, float]]:
 def _end_after(start: float, text: str) -> float:
     """When `text`, begun at `start`, ends at the estimated speaking rate (never before `start`)."""
     return max(start, round(start + _estimate_s(count_words(text)), 3))
+
+
+def _timed(cues: list[_Cue], fmt: str, title: str | None = None) -> Transcript:
+    """The transcript of cues of which some or none carry a time. With none, the whole
+    conversation is timed by word count (`timing: estimated`); otherwise cues above the
+    first time start at 0, cues between two times share the gap by their words, cues after
+    the last follow at WORDS_PER_MINUTE, and the debrief says how many were placed."""
+    placed = sum(c.start is None for c in cues)
+    if placed == len(cues):
+        for cue, (start, end) in zip(cues, _word_clock([c.text for c in cues])):
+            cue.start, cue.end = start, end
+        return Transcript(turns=_merge(cues), timing="estimated", format=fmt, title=title)
+    if cues[0].start is None:
+        cues[0].start = 0.0  # lines above the first time start the interview
+    _spread_between_stamps(cues)
+    _fill_times(cues)
+    return Transcript(turns=_merge(cues), timing="measured", format=fmt, title=title,
+                      timing_note=_placed_note(placed, len(cues)))
 
 
 def _placed_note(placed: int, total: int) -> str | None:
@@ -1211,9 +1223,8 @@ def _dialogue_speakers(lines: list[str]) -> set[str] | None:
 
 def _read_dialogue(lines: list[str], name: str, voices: set[str]) -> Transcript:
     """One cue per speaker line (lines without a name continue it). A stamp alone on a line
-    times the cue that follows it and the turns after it are placed at WORDS_PER_MINUTE,
-    never past the next stamp; with no stamps at all, the whole conversation is timed by
-    word count."""
+    times the cue that follows it (a line without a name after a stamp goes on in the same
+    voice); `_timed` places the rest."""
     title: str | None = None
     entries = list(_dialogue_lines(lines))
     speakers = _Speakers([sp[0] for _, s, kind in entries if kind == "line" if (sp := _line_speaker(s))])
@@ -1227,15 +1238,7 @@ def _read_dialogue(lines: list[str], name: str, voices: set[str]) -> Transcript:
                 title = s  # a heading before the conversation states the prompt
             continue
         if kind == "stamp":
-            at = _stamp_seconds(s)
-            if at is None:
-                raise TranscriptError(f"invalid time stamp {s!r}", source=name, line=ln,
-                                      expected="a stamp like 05:00 or 00:05:00")
-            if last_stamp is not None and at < last_stamp:
-                raise TranscriptError(f"the stamp {s} is earlier than the one before it "
-                                      f"({_clock(last_stamp)})", source=name, line=ln,
-                                      expected="stamps in time order")
-            anchor = last_stamp = at
+            anchor = last_stamp = _checked_stamp(s, last_stamp, name, ln, "05:00 or 00:05:00")
             continue
         sp = _line_speaker(s)
         if sp and speakers.is_speaker(sp[0]):
@@ -1257,17 +1260,7 @@ def _read_dialogue(lines: list[str], name: str, voices: set[str]) -> Transcript:
     if not cues:
         raise TranscriptError("the speaker lines contain no words", source=name,
                               expected="lines like 'Name: what they said'")
-    if last_stamp is None:
-        for cue, (start, end) in zip(cues, _word_clock([c.text for c in cues])):
-            cue.start, cue.end = start, end
-        return Transcript(turns=_merge(cues), timing="estimated", format="dialogue", title=title)
-    placed = sum(c.start is None for c in cues)
-    if cues[0].start is None:
-        cues[0].start = 0.0  # turns above the first stamp start the interview
-    _spread_between_stamps(cues)
-    _fill_times(cues)
-    return Transcript(turns=_merge(cues), timing="measured", format="dialogue", title=title,
-                      timing_note=_placed_note(placed, len(cues)))
+    return _timed(cues, "dialogue", title)
 
 
 # --------------------------------------------------------------------------- written answers
