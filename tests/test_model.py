@@ -33,6 +33,34 @@ def test_shipped_model_covers_every_signal():
     assert model.weights.shape[0] == len(SIGNAL_IDS)
     assert model.lexical is not None and 0 < model.embedding_share < 1
     assert np.all((model.thresholds >= 0.05) & (model.thresholds <= 0.99))
+    # the interviewer question's topic: a signal it asks about, or none (grading/questions.py)
+    assert model.topics is not None and "none" in model.topics.topics
+    assert set(model.topics.topics) - {"none"} <= set(SIGNAL_IDS)
+
+
+def test_question_topics_match_scikit_learn():
+    """The shipped numpy softmax over question n-grams gives scikit-learn's probabilities."""
+    import yaml
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    from barraiser.grading.training import DEV, TOPIC_C
+
+    texts, ys = [], []
+    for path in sorted((DEV / "questions").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        texts += data["questions"]
+        ys += [data["topic"]] * len(data["questions"])
+    vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, token_pattern=TOKEN.pattern)
+    clf = LogisticRegression(C=TOPIC_C, max_iter=5000).fit(vec.fit_transform(texts), ys)
+    shipped = SignalModel.load().topics
+    qs = ["And if the ranker fails?", "What would you give up for that?", "How often do you retrain it?",
+          "Go on.", "what breaks first at ten x"]
+    assert sorted(shipped.topics) == list(clf.classes_)
+    order = [shipped.topics.index(c) for c in clf.classes_]
+    assert np.allclose(shipped.probabilities(qs)[:, order], clf.predict_proba(vec.transform(qs)), atol=1e-5)
+    assert [shipped.topics[i] for i in shipped.probabilities(qs).argmax(1)][:3] == \
+        ["fallback", "tradeoff_statement", "retraining_policy"]
 
 
 def test_shipped_model_is_trained_on_the_current_data():

@@ -17,6 +17,9 @@ wrong, all of them about form rather than topic:
   deferral ("multilingual is a v2 thing") is not raised;
 - a scoping question must be a question; a quantified impact must carry a figure.
 
+An answer is also read with the interviewer's question (grading/questions.py): the
+first sentences of an answer with content of its own are raised for the question's topic.
+
 MiniLM embeds only the units a cheap first stage cannot rule out (grading/gate.py).
 Findings are immutable evidence records that quote the transcript verbatim.
 """
@@ -35,6 +38,7 @@ from barraiser.grading import cues
 from barraiser.grading.embeddings import EmbeddingBackend, get_backend
 from barraiser.grading.gate import Gate, token_ids
 from barraiser.grading.lexical import LexicalModel
+from barraiser.grading.questions import QuestionTopics, lowered_bars, question_boost, raise_scores
 from barraiser.grading.units import Unit, candidate_units
 from barraiser.transcript.model import Transcript
 
@@ -114,7 +118,7 @@ class SignalModel:
     def __init__(self, weights: np.ndarray, bias: np.ndarray, thresholds: np.ndarray,
                  signal_ids: list[str], backend_name: str, cue_scale: float,
                  lexical: LexicalModel | None = None, embedding_share: float = 1.0,
-                 gate: Gate | None = None):
+                 gate: Gate | None = None, topics: QuestionTopics | None = None):
         self.weights, self.bias, self.thresholds = weights, bias, thresholds
         self.signal_ids = signal_ids
         self.backend_name = backend_name
@@ -122,6 +126,7 @@ class SignalModel:
         self.lexical = lexical
         self.embedding_share = embedding_share if lexical is not None else 1.0
         self.gate = gate if lexical is not None else None
+        self.topics = topics  # the interviewer question's topic (grading/questions.py)
         self.index = {s: i for i, s in enumerate(signal_ids)}
 
     @classmethod
@@ -134,8 +139,13 @@ class SignalModel:
             gate = None
             if "gate_contributions" in z:
                 gate = Gate(z["gate_contributions"], z["gate_token_weights"], z["gate_coef"], z["gate_margin"])
+            topics = None
+            if "q_topics" in z:
+                topics = QuestionTopics([str(t) for t in z["q_topics"]], LexicalModel(
+                    [str(t) for t in z["q_vocabulary"]], z["q_idf"], z["q_weights"], z["q_bias"]))
             return cls(z["weights"], z["bias"], z["thresholds"], [str(s) for s in z["signal_ids"]],
-                       str(z["backend"]), float(z["cue_scale"]), lexical, float(z["embedding_share"]), gate)
+                       str(z["backend"]), float(z["cue_scale"]), lexical, float(z["embedding_share"]), gate,
+                       topics)
 
     def save(self, path: Path, **extra) -> None:
         arrays = dict(weights=self.weights, bias=self.bias, thresholds=self.thresholds,
@@ -148,6 +158,10 @@ class SignalModel:
             arrays.update(gate_contributions=self.gate.contributions.astype(np.float16),
                           gate_token_weights=self.gate.token_weights.astype(np.float16),
                           gate_coef=self.gate.coef, gate_margin=self.gate.margin)
+        if self.topics is not None:
+            q = self.topics.lexical
+            arrays.update(q_topics=np.array(self.topics.topics), q_vocabulary=np.array(q.vocabulary),
+                          q_idf=q.idf, q_weights=q.weights, q_bias=q.bias)
         arrays.update({k: np.array(v) for k, v in extra.items()})
         np.savez_compressed(path, **arrays)
 
@@ -267,11 +281,19 @@ class Detector:
         return self.model.probabilities(unit_matrix(units, self.backend, self.model.cue_scale),
                                         [u.text for u in units])
 
-    def cascade_scores(self, units: list[Unit]) -> np.ndarray:
-        """Probabilities whose findings (at the model's thresholds, with the rules) are
-        those of `unit_scores`, except the rare finding the gate misses. Units the gate
-        rules out get the gate's estimate, which is below every bar they could reach;
-        the others get their exact probabilities.
+    def question_boost(self, units: list[Unit]) -> np.ndarray | None:
+        """(units, signals) logits by which answers are raised for their question's topic
+        (grading/questions.py), or None for a model without a question classifier."""
+        if self.model.topics is None:
+            return None
+        return question_boost(units, self.model.topics, self.model.signal_ids)
+
+    def cascade_scores(self, units: list[Unit], boost: np.ndarray | None = None) -> np.ndarray:
+        """Probabilities whose findings (at the model's thresholds, with the rules, once
+        raised by `boost`) are those of `unit_scores`, except the rare finding the gate
+        misses. Units the gate rules out get the gate's estimate, which is below every bar
+        they could reach; the others get their exact probabilities. They are returned
+        before `boost` is applied (the caller raises them).
 
         Two rounds: first the units whose estimate already makes them a finding, then,
         knowing each signal's strongest finding so far, only the units that could still
@@ -288,7 +310,8 @@ class Detector:
         estimate = m.gate.estimate(static, rest, p_ngram)
         share = m.embedding_share
         probs = share / (1.0 + np.exp(-estimate)) + (1.0 - share) * p_ngram
-        reach = m.gate.reachable(estimate, p_ngram, m.thresholds, share)
+        first_bars = lowered_bars(np.broadcast_to(m.thresholds, estimate.shape), boost)
+        reach = m.gate.reachable(estimate, p_ngram, first_bars, share)
         # The form rules cost more than the gate (regexes per unit and signal), so they
         # run only on units the gate leaves in; a higher bar never reaches more units.
         may = np.zeros_like(reach)
@@ -306,13 +329,14 @@ class Detector:
                 probs[idx] = share * p_emb + (1.0 - share) * p_ngram[idx]
                 done[idx] = True
 
-        embed(np.nonzero((reach & (probs >= m.thresholds)).any(1))[0])
+        embed(np.nonzero((reach & (probs >= first_bars)).any(1))[0])
         bars = m.thresholds.astype(np.float32).copy()
         if done.any():
-            known = np.where(done[:, None], probs, 0.0)
+            known = np.where(done[:, None], raise_scores(probs, boost), 0.0)
             for s, least in weakest_counted(unit_findings(units, known, m)).items():
                 j = m.index[s]
                 bars[j] = max(bars[j], least)
+            bars = lowered_bars(np.broadcast_to(bars, estimate.shape), boost)
             reach = may & m.gate.reachable(estimate, p_ngram, bars, share)
         embed(np.nonzero(reach.any(1) & ~done)[0])
         self.embedded = int(done.sum())
@@ -321,13 +345,14 @@ class Detector:
     def detect(self, tr: Transcript, thresholds: dict[str, float] | None = None
                ) -> tuple[list[Unit], dict[str, list[Finding]]]:
         units = candidate_units(tr)
+        boost = self.question_boost(units)
         # The gate is calibrated for the model's own thresholds: other thresholds embed everything.
         if self.cascade and self.model.gate is not None and not thresholds:
-            probs = self.cascade_scores(units)
+            probs = self.cascade_scores(units, boost)
         else:
             probs = self.unit_scores(units)
             self.embedded = len(units)
-        return units, findings_from_scores(units, probs, self.model, thresholds)
+        return units, findings_from_scores(units, raise_scores(probs, boost), self.model, thresholds)
 
 
 def unit_findings(units: list[Unit], probs: np.ndarray, model: SignalModel,

@@ -51,10 +51,13 @@ class LexicalModel:
             x[r, idx] = vals
         return x
 
-    def probabilities(self, texts: list[str]) -> np.ndarray:
+    def logits(self, texts: list[str]) -> np.ndarray:
         # A sentence has a few dozen known n-grams out of ~20,000: multiply only those.
         z = np.empty((len(texts), len(self.bias)), dtype=np.float32)
         for r, text in enumerate(texts):
             idx, vals = self._sparse(text)
             z[r] = self.weights[:, idx] @ vals + self.bias
-        return 1.0 / (1.0 + np.exp(-z))
+        return z
+
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.logits(texts)))

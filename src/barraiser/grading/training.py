@@ -10,7 +10,8 @@ units before it, with two exceptions, certain negatives). Each signal's threshol
 out-of-fold scores: every train transcript scored by a model fitted without its
 author's transcripts, with the rules the grader applies. Last, the cascade's gate
 (grading/gate.py) is fitted and calibrated on the same out-of-author scores. The
-holdout split is never read here.
+holdout split is never read here. A word n-gram classifier of the interviewer's
+question's topic is fitted on dev/questions/ (grading/questions.py).
 
 Needs scikit-learn (the `dev` extra); the grader itself only needs numpy.
 """
@@ -32,6 +33,7 @@ from barraiser.grading.detect import (FLOOR_EXEMPT, MODEL_PATH, RELATIVE_FLOOR, 
                                        findings_from_scores)
 from barraiser.grading.embeddings import get_backend
 from barraiser.grading.lexical import TOKEN, LexicalModel
+from barraiser.grading.questions import QuestionTopics
 
 REPO = Path(__file__).resolve().parents[3]
 DEV = REPO / "dev"
@@ -70,7 +72,7 @@ def sentence_corpus() -> tuple[list[str], dict[str, set[str]], dict[str, set[str
 
 def data_hash() -> str:
     h = hashlib.sha256()
-    for folder in (DEV / "sentences", EXEMPLARS, DEV / "labels", DEV / "transcripts"):
+    for folder in (DEV / "sentences", EXEMPLARS, DEV / "labels", DEV / "transcripts", DEV / "questions"):
         for path in sorted(folder.glob("*")):
             if path.is_file():
                 h.update(path.name.encode())
@@ -221,6 +223,35 @@ def fit_lexical(texts: list[str], yc, examples: list[TranscriptExamples], c: flo
     for term, i in vec.vocabulary_.items():
         vocabulary[i] = term
     return LexicalModel(vocabulary, vec.idf_, weights, bias)
+
+
+# Inverse regularisation of the question-topic classifier. Measured with the shipped
+# detector's scores (2026-11-25, docs/grading.md): C = 8, 16, 32 gave out-of-author
+# verdicts 73.2% each; C = 4 gave 69.5%, no better than no classifier.
+TOPIC_C = 16.0
+
+
+def fit_question_topics(c: float = TOPIC_C) -> QuestionTopics:
+    """Multinomial logistic regression over TF-IDF word n-grams of dev/questions/."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    topics: list[str] = []
+    texts, ys = [], []
+    for path in sorted((DEV / "questions").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if data["topic"] not in topics:
+            topics.append(data["topic"])
+        for q in data["questions"]:
+            texts.append(q)
+            ys.append(topics.index(data["topic"]))
+    vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True, token_pattern=TOKEN.pattern)
+    clf = LogisticRegression(C=c, max_iter=5000).fit(vec.fit_transform(texts), ys)
+    vocabulary = [None] * len(vec.vocabulary_)
+    for term, i in vec.vocabulary_.items():
+        vocabulary[i] = term
+    return QuestionTopics([topics[k] for k in clf.classes_],
+                          LexicalModel(vocabulary, vec.idf_, clf.coef_, clf.intercept_))
 
 
 def fit_model(texts, xc, yc, examples, backend_name: str, c: float) -> SignalModel:
@@ -379,6 +410,7 @@ def main(argv: list[str] | None = None) -> int:
     model = fit_model(texts, xc, yc, examples, backend.name, args.c)
     model.thresholds = tune_thresholds(examples, probs, model)
     model.gate = fit_gate(texts, xc, examples, folds, model, backend)
+    model.topics = fit_question_topics()
     args.output.parent.mkdir(parents=True, exist_ok=True)
     model.save(args.output, c=args.c, data_hash=data_hash())
     print(f"wrote {args.output}")

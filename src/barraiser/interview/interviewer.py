@@ -176,18 +176,22 @@ class LiveDetector:
         from barraiser.grading.detect import findings_from_scores
         from barraiser.grading.units import candidate_units
 
+        from barraiser.grading.questions import raise_scores
+
         units = candidate_units(tr)
         keys = [(u.turn, u.start, u.end, u.text, u.prev_interviewer) for u in units]
         new = [i for i, k in enumerate(keys) if k not in self._cache]
+        boost = self.detector.question_boost(units)
         if new:
             # the cascade: MiniLM only for sentences a cheap estimate cannot rule out
-            probs = self.detector.cascade_scores([units[i] for i in new])
+            probs = self.detector.cascade_scores([units[i] for i in new],
+                                                 None if boost is None else boost[new])
             for row, i in zip(probs, new):
                 self._cache[keys[i]] = row
         if not units:
             return units, {}
         probs = np.vstack([self._cache[k] for k in keys])
-        return units, findings_from_scores(units, probs, self.detector.model)
+        return units, findings_from_scores(units, raise_scores(probs, boost), self.detector.model)
 
 
 # ---------------------------------------------------------------- the interviewer
