@@ -188,6 +188,21 @@ def test_a_model_named_for_hype_is_cargo_cult(detector):
     assert signals(detector, hype)["cargo_cult_model"].present
 
 
+@pytest.mark.parametrize("sentence, figure", [
+    ("When a decision took more than a week, about a third of the owners had already borrowed elsewhere.", True),
+    ("After a wrong description their trust roughly halved and they skipped the rest.", True),
+    ("Nineteen of the pilot farmers stopped opening the app after a wrong diagnosis.", True),
+    ("Hundreds of shoppers wrote in the week the estimates slipped.", True),
+    ("When the estimate is late people get annoyed and some of them cancel.", False),
+])
+def test_spoken_figures_count_as_figures(sentence, figure):
+    from barraiser.grading.detect import block_reason
+    from barraiser.grading.units import Unit
+
+    unit = Unit(turn=0, start=0, end=len(sentence), text=sentence, at_s=0.0, prev_interviewer="", position=0)
+    assert (block_reason("user_impact_quantified", unit) != "no figure") is figure
+
+
 def test_form_rules_matrix_agrees_with_allowed():
     from barraiser.content.models import SIGNAL_IDS
     from barraiser.grading.detect import allowed, allowed_matrix

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import re
 
-_NUMBER_WORDS = (r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
-                 r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|"
-                 r"half|double|triple|twice|quarter|tenfold|dozen")
+# Spoken figures too: "about a third", "nineteen in twenty", "trust halved", "hundreds of".
+_NUMBER_WORDS = (r"zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+                 r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+                 r"eighty|ninety|(?:hundred|thousand|million|billion|dozen)s?|"
+                 r"half|halve[sd]?|halving|double[sd]?|doubling|triple[sd]?|tripling|twice|"
+                 r"quarters?|thirds?|fifths?|tenths?|tenfold")
 NUMBER = re.compile(rf"\d|%|\bper ?cent\b|\b(?:{_NUMBER_WORDS})\b|\b\d*x\b", re.I)
 QUESTION_START = re.compile(
     r"^(?:(?:so|and|ok(?:ay)?|um+|uh+|right|also|just|quick question|first|then|before i (?:start|begin|dive in)|"
