@@ -469,6 +469,13 @@ def test_transcript_tables_are_read_by_row(name, text, starts):
     assert [t.line for t in tr.turns] == ([3, 4, 5, 6] if name == "notes.md" else [2, 3, 4, 6] if starts else [2, 3, 4, 5])
 
 
+def test_a_titled_markdown_table_is_read_by_row():
+    text = ("# Mock with Maya\n\n| Speaker | Text |\n|---|---|\n| Interviewer | Who is it for? |\n"
+            "| Maya | Shoppers at home, and the metric is repeat orders. |\n")
+    tr = read_text(text, name="notes.md")
+    assert tr.format == "table" and [t.speaker for t in tr.turns] == ["Interviewer", "Maya"]
+
+
 def test_table_rows_without_a_time_are_placed_and_the_report_says_so():
     text = "time,speaker,text\n00:10,Ana,Who is the user?\n,Bo,Shoppers at home.\n01:00,Ana,Then the metric.\n"
     tr = read_text(text, name="t.csv")

@@ -174,9 +174,8 @@ class LiveDetector:
 
     def findings(self, tr: Transcript):
         from barraiser.grading.detect import findings_from_scores
-        from barraiser.grading.units import candidate_units
-
         from barraiser.grading.questions import raise_scores
+        from barraiser.grading.units import candidate_units
 
         units = candidate_units(tr)
         keys = [(u.turn, u.start, u.end, u.text, u.prev_interviewer) for u in units]

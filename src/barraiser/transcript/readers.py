@@ -429,6 +429,10 @@ def _table_rows(text: str, lines: list[str]) -> list[_Row] | None:
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         return None
+    # Markdown notes may title the table: "# Mock with Sam" above it.
+    below = next((i for i, line in enumerate(lines) if line.strip() and _heading(line.strip()) is None), None)
+    if below is not None and lines[below].strip().startswith("|"):
+        first = below
     head = lines[first].strip()
     if head.startswith("|"):
         if first + 1 >= len(lines) or not _RULE.match(lines[first + 1].strip()):
