@@ -469,6 +469,12 @@ def test_transcript_tables_are_read_by_row(name, text, starts):
     assert [t.line for t in tr.turns] == ([3, 4, 5, 6] if name == "notes.md" else [2, 3, 4, 6] if starts else [2, 3, 4, 5])
 
 
+def test_shipped_table_example():
+    tr = read_transcript(Path(__file__).resolve().parents[1] / "examples" / "table-transcript.csv")
+    assert (tr.format, tr.timing, tr.candidate) == ("table", "measured", "Lena Fischer")
+    assert [t.start_s for t in tr.turns][:4] == [0.0, 9.0, 18.0, 25.0] and tr.timing_note is None
+
+
 def test_a_titled_markdown_table_is_read_by_row():
     text = ("# Mock with Maya\n\n| Speaker | Text |\n|---|---|\n| Interviewer | Who is it for? |\n"
             "| Maya | Shoppers at home, and the metric is repeat orders. |\n")
