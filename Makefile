@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run demo practice test bench accuracy speed bench-interviewer bench-web clean
+.PHONY: setup run demo practice test bench accuracy speed bench-interviewer bench-web bench-stamps clean
 
 setup: $(STAMP)
 
@@ -48,7 +48,10 @@ bench-web: $(STAMP)
 	$(PY) bench/web_load.py
 	$(PY) bench/web_load.py --postgres
 
-bench: accuracy speed bench-interviewer bench-web
+bench-stamps: $(STAMP)
+	$(PY) bench/sparse_stamps.py
+
+bench: accuracy speed bench-interviewer bench-web bench-stamps
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

@@ -187,13 +187,12 @@ def _hms(seconds: float) -> str:
 
 def _as_meet(tr) -> str:
     """Google Meet's transcript: a stamp alone on a line every five minutes, "Name: words" lines."""
-    out, next_stamp = ["Mock interview - Transcript"], 0.0
-    for t in tr.turns:
-        if t.start_s >= next_stamp:
-            out.append(_hms(t.start_s))
-            next_stamp = (t.start_s // 300 + 1) * 300
-        out.append(f"{t.speaker}: {t.text}")
-    return "\n".join(out) + "\n"
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from sparse_stamps import as_meet
+
+    return "Mock interview - Transcript\n" + as_meet(tr, 300.0)
 
 
 def _as_zoom_saved(tr) -> str:
