@@ -262,6 +262,18 @@ def test_grade_page_asks_whose_words_in_a_pasted_conversation(client):
     assert r.status_code == 200 and "Dimensions" in r.text and "estimated" in r.text
 
 
+def test_grade_page_reads_a_transcript_table(client):
+    data = (ROOT / "examples" / "table-transcript.csv").read_bytes()
+    r = client.post("/grade", files={"file": ("mock.csv", data, "text/csv")}, data={"prompt_id": ""})
+    assert r.status_code == 200 and "Whose words should be graded?" in r.text
+    assert 'value="Lena Fischer"' in r.text and 'value="Interviewer"' in r.text
+    r = client.post("/grade", data={"text": data.decode(), "candidate": "Lena Fischer", "filename": "mock.csv"},
+                    follow_redirects=True)
+    assert r.status_code == 200 and "Dimensions" in r.text and "measured" in r.text
+    r = client.post("/grade", files={"file": ("prices.csv", b"option,cost\nrules,low\nmodel,high\n", "text/csv")})
+    assert r.status_code == 400 and "header names no speaker and text columns" in r.text
+
+
 def test_grade_page_shows_the_readers_message(client):
     r = client.post("/grade", files={"file": ("bad.srt", b"1\n00:00:09,000 --> 00:00:01,000\nA: hi\n", "text/plain")})
     assert r.status_code == 400
