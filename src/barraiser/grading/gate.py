@@ -26,7 +26,6 @@ also needs scipy, which comes with the `dev` extra.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
