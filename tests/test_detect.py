@@ -203,6 +203,14 @@ def test_spoken_figures_count_as_figures(sentence, figure):
     assert (block_reason("user_impact_quantified", unit) != "no figure") is figure
 
 
+def test_an_error_offered_as_the_failure_behaviour_is_not_also_a_fallback(detector):
+    found = signals(detector, interview(
+        ("Interviewer", "What happens when it can't read a receipt?"),
+        ("Cand", "If the model can't read the receipt, we show an error and ask them to retake the photo.")))
+    assert found["error_as_fallback"].present
+    assert not found["fallback"].present
+
+
 def test_form_rules_matrix_agrees_with_allowed():
     from barraiser.content.models import SIGNAL_IDS
     from barraiser.grading.detect import allowed, allowed_matrix

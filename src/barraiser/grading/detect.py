@@ -382,6 +382,10 @@ def findings_from_scores(units: list[Unit], probs: np.ndarray, model: SignalMode
     out = unit_findings(units, probs, model, thresholds)
     for s, least in weakest_counted(out, floor).items():
         out[s] = [f for f in out[s] if f.confidence >= least]
+    # A sentence that offers an error as the failure behaviour ("we show an error and ask
+    # them to retake the photo") is not also a graceful fallback.
+    errors = {f.unit for f in out["error_as_fallback"]}
+    out["fallback"] = [f for f in out["fallback"] if f.unit not in errors]
     # Failure modes need two concrete, different ways the system fails: the signal
     # is present from the second one on (or one sentence that names several).
     fm = out["failure_modes"]
