@@ -480,6 +480,7 @@ def test_a_titled_markdown_table_is_read_by_row():
             "| Maya | Shoppers at home, and the metric is repeat orders. |\n")
     tr = read_text(text, name="notes.md")
     assert tr.format == "table" and [t.speaker for t in tr.turns] == ["Interviewer", "Maya"]
+    assert tr.title == "Mock with Maya"
 
 
 def test_table_rows_without_a_time_are_placed_and_the_report_says_so():

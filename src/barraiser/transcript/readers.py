@@ -309,7 +309,8 @@ def _parse(text: str, name: str, ext: str) -> Transcript:
         raise _unrecognised(name, "this is an HTML or XML document")
     rows = _table_rows(text, lines)
     if rows is not None:  # a table with speaker and words columns
-        return _read_table(rows, name)
+        heading = _heading(head)  # "# Mock with Sam" above a Markdown table titles it
+        return _read_table(rows, name, heading or None)
     if ext in _TABLE_EXT:
         raise _unrecognised(name, "this table's header names no speaker and text columns; a "
                                   "transcript table starts with a header row like 'time,speaker,text'")
@@ -466,7 +467,7 @@ def _table_rows(text: str, lines: list[str]) -> list[_Row] | None:
     return None
 
 
-def _read_table(rows: list[_Row], name: str) -> Transcript:
+def _read_table(rows: list[_Row], name: str, title: str | None = None) -> Transcript:
     """One cue per row, timed by the time column (a stamp or seconds) where a row has one;
     `_timed` places the rest."""
     cues: list[_Cue] = []
@@ -491,7 +492,7 @@ def _read_table(rows: list[_Row], name: str) -> Transcript:
     if not cues:
         raise TranscriptError("the table's rows contain no words", source=name,
                               expected="rows with a speaker and what they said")
-    return _timed(cues, "table")
+    return _timed(cues, "table", title)
 
 
 # --------------------------------------------------------------------------- shared: cues -> turns
