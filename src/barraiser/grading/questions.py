@@ -70,7 +70,8 @@ def question_boost(units: list[Unit], topics: QuestionTopics, signal_ids: list[s
     out = np.zeros((len(units), len(signal_ids)), dtype=np.float32)
     if not units:
         return out
-    column = {t: signal_ids.index(t) for t in topics.topics if t in signal_ids and t not in NOT_RAISED}
+    # (topic's index in the classifier, the signal's column) for each topic that raises a signal
+    pairs = [(ti, signal_ids.index(t)) for ti, t in enumerate(topics.topics) if t in signal_ids and t not in NOT_RAISED]
     turns: dict[int, list[int]] = {}
     for k, u in enumerate(units):
         turns.setdefault(u.turn, []).append(k)
@@ -86,8 +87,8 @@ def question_boost(units: list[Unit], topics: QuestionTopics, signal_ids: list[s
             if p[topics.none] > 0.5 and nudge:
                 v = carried  # "Go on." keeps the question before it
             else:
-                for t, j in column.items():
-                    v[j] = p[topics.topics.index(t)]
+                for ti, j in pairs:
+                    v[j] = p[ti]
         carried = v
         lift = BOOST * np.clip((v - TOPIC_FLOOR) / (1.0 - TOPIC_FLOOR), 0.0, 1.0)
         for k in ks[:ANSWER_REACH]:

@@ -318,12 +318,10 @@ def _parse(text: str, name: str, ext: str) -> Transcript:
         # A WebVTT file whose header was lost is read like SRT (which also accepts '.' millis).
         return _read_cues(lines, name, first, vtt=False, vtt_ext=ext == ".vtt")
     stamped = [line for line in lines if _match_stamp(line, loose=False)]
-    if stamped and not all(_STAMP_ALONE.match(line) for line in stamped):
-        return _read_stamped(lines, name, loose=False)
-    if stamped and (voices := _dialogue_speakers(lines)):  # "[05:00]" lines above "Name:" lines
-        return _read_dialogue(lines, name, voices)
     if stamped:
-        return _read_stamped(lines, name, loose=False)
+        # Only stamps alone on their lines, above "Name:" lines: Google Meet's transcript.
+        voices = all(_STAMP_ALONE.match(line) for line in stamped) and _dialogue_speakers(lines)
+        return _read_dialogue(lines, name, voices) if voices else _read_stamped(lines, name, loose=False)
     if _loosely_stamped(lines):
         return _read_stamped(lines, name, loose=True)
     if _looks_tabular(lines):
@@ -449,13 +447,12 @@ def _table_rows(text: str, lines: list[str]) -> list[_Row] | None:
             rows.append(_table_row(i + 1, _PIPE_SPLIT.split(row.strip("|")), roles))
         return rows
     for sep in (",", "\t", ";"):
-        if sep not in head:
+        # The header row decides, so other text is never parsed as a table.
+        if sep not in head or (roles := _table_roles(next(csv.reader([head], delimiter=sep)))) is None:
             continue
         reader = csv.reader(io.StringIO("\n".join(lines[first:])), delimiter=sep)
         try:
-            roles = _table_roles(next(reader))
-            if roles is None:
-                continue
+            next(reader)  # the header row
             rows, at = [], first + 1 + reader.line_num
             for cells in reader:
                 if any(c.strip() for c in cells):

@@ -204,7 +204,7 @@ def get_report(session_id: str, state: State):
 @router.post("/grade", status_code=201, summary="Grade an uploaded or pasted transcript")
 def grade_upload(state: State, file: UploadFile | None = File(None), text: str | None = Form(None),
                  candidate: str | None = Form(None), prompt_id: str | None = Form(None)):
-    """Send a transcript file (VTT, SRT, Markdown, text or JSON) or pasted `text`.
+    """Send a transcript file (VTT, SRT, Markdown, text, a CSV/TSV table or JSON) or pasted `text`.
     Without `candidate`, a speaker named Candidate is graded, else the one with the most
     words who is not named Interviewer (or host, moderator); the response
     lists every speaker with their word count so a client can ask again."""
