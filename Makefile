@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run demo practice test bench accuracy speed bench-interviewer bench-web bench-stamps clean
+.PHONY: setup run demo practice test bench accuracy accuracy-imitation speed bench-interviewer bench-web bench-stamps clean
 
 setup: $(STAMP)
 
@@ -38,6 +38,10 @@ test: $(STAMP)
 accuracy: $(STAMP)
 	$(PY) bench/accuracy.py
 
+accuracy-imitation: $(STAMP)
+	$(PY) bench/accuracy.py --dev dev/adversarial --split all
+	$(PY) bench/accuracy.py --dev dev/adversarial-check --split all
+
 speed: $(STAMP)
 	$(PY) bench/speed.py
 
@@ -51,7 +55,7 @@ bench-web: $(STAMP)
 bench-stamps: $(STAMP)
 	$(PY) bench/sparse_stamps.py
 
-bench: accuracy speed bench-interviewer bench-web bench-stamps
+bench: accuracy accuracy-imitation speed bench-interviewer bench-web bench-stamps
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

@@ -5,7 +5,10 @@
 Prints per-signal precision, recall and F1, macro-F1 over the 25 signals, how often
 `first_at_s` lands within 30 s of the labelled time (over signals found and
 labelled present), and verdict agreement (exact, and quadratic-weighted kappa).
-Nothing in the grader was tuned on the holdout split (see dev/README.md).
+Nothing in the grader was tuned on the holdout split (see dev/README.md). On the
+imitation sets (`--dev dev/adversarial --split all`, and dev/adversarial-check, held out
+from the rules written against the first) the figure to read is the count of findings
+the labels do not have: a keyword stuffer, a refuser or an echo must earn nothing.
 `--captions` grades the same timed interviews re-exported as unpunctuated, lower-case
 live captions (bench/captions.py); written answers are left out.
 """
@@ -69,6 +72,9 @@ def main(argv=None) -> int:
     print(f"macro-F1 over 25 signals: {sc.macro_f1:.3f}")
     print(f"first_at_s within {TIME_TOLERANCE_S:.0f}s: {sc.time_within:.1%} of {sc.time_checked} signals found and labelled")
     print(f"verdict exact agreement: {sc.verdict_exact:.1%}   quadratic-weighted kappa: {sc.verdict_kappa:.3f}")
+    false = sum(v[4] for v in sc.per_signal.values())
+    # the measure that matters on dev/adversarial*: imitation answers must earn nothing
+    print(f"findings the labels do not have: {false} ({false / len(items):.1f} a transcript)")
     for vid, want, got in sc.verdicts:
         mark = "  " if want == got else "!!"
         print(f"  {mark} {vid:45s} expected {want:15s} got {got}")
