@@ -127,6 +127,84 @@ def test_agreeing_with_the_interviewer_earns_nothing(detector):
     assert not any(s.present for s in found.values())
 
 
+def test_assent_that_points_back_at_the_interviewer_earns_nothing(detector):
+    """"Agreed, that's the metric." adds only assent to the interviewer's own words."""
+    text = interview(
+        ("Interviewer", "I'd say the metric is the share of substitutions the shopper accepts. Agreed?"),
+        ("Cand", "Agreed, that's the metric."),
+        ("Interviewer", "And when the model is unsure we fall back to the shopper's own past picks, fine?"),
+        ("Cand", "Yes, that plan works, the past picks like you said."))
+    found = signals(detector, text)
+    assert not any(s.present for s in found.values())
+
+
+@pytest.mark.parametrize("sentence", [
+    "The user is the end user, the customer segment we serve.",
+    "Our north star is the one metric that matters, aligned with the business goals.",
+    "The top constraint is the critical constraint that we can never violate.",
+    "We'd have a graceful fallback so the experience degrades gracefully.",
+    "For data, I'd prioritise sources by impact versus effort and start with the high-impact ones.",
+    "Input goes into the processing layer, the model sits in the middle, and the output goes to the user.",
+    "We retrain on drift, following a proper retraining policy and MLOps best practices.",
+    "At ten x scale the bottleneck becomes scalability, so we'd scale horizontally.",
+])
+def test_naming_an_idea_without_filling_it_in_earns_nothing(detector, sentence):
+    """Keyword stuffing in full sentences: every rubric idea said, none given content."""
+    found = present(detector, sentence)
+    assert not (found - {"technical_kpi_goal", "collect_all_data", "ab_test_everything", "solution_sprawl",
+                         "cargo_cult_model", "infra_deep_dive", "training_internals", "error_as_fallback"})
+
+
+@pytest.mark.parametrize("sentence", [
+    "I'd hold off on choosing a success metric until the beta shows us how people use it.",
+    "Honestly, I don't think there's one constraint that matters more than the others.",
+    "The data science team would propose the fallback and we'd sign off on it.",
+    "The pilot will show which users get the most out of it.",
+    "What breaks at ten times the volume? It depends, and that's a nice problem to have.",
+])
+def test_putting_an_idea_off_or_handing_it_away_earns_nothing(detector, sentence):
+    found = present(detector, sentence)
+    assert not (found & {"user_defined", "success_metric", "top_constraint", "fallback", "scale_breakpoint"})
+
+
+def test_accepting_the_interviewers_idea_in_a_few_words_earns_nothing(detector):
+    text = interview(
+        ("Interviewer", "What breaks first at ten times the volume? I'd say the human review queue: it would be "
+                        "days long in the spring."),
+        ("Cand", "Right, the review queue would break."),
+        ("Interviewer", "And the top constraint is never sending a help call to the wrong place. Agreed?"),
+        ("Cand", "Yes, the wrong place, exactly."))
+    found = signals(detector, text)
+    assert not any(s.present for s in found.values())
+
+
+def test_restating_the_answer_to_your_own_question_can_choose_a_user():
+    """After the candidate asked, "Right, so the clerks are the users." picks from the answer."""
+    from barraiser.grading.detect import block_reason
+    from barraiser.grading.units import candidate_units
+
+    def last_unit(*turns):
+        return candidate_units(read_text(interview(*turns), name="t.md", candidate="Cand"))[-1]
+
+    asked = last_unit(("Interviewer", "Design invoice matching."), ("Cand", "Who does the matching today?"),
+                      ("Interviewer", "A team of thirty AP clerks."), ("Cand", "Right, so the clerks are the users."))
+    told = last_unit(("Interviewer", "Design invoice matching."), ("Cand", "Which one would you pick?"),
+                     ("Interviewer", "A team of thirty AP clerks."), ("Cand", "Right, so the clerks are the users."))
+    assert block_reason("user_defined", asked) is None
+    assert block_reason("user_defined", told) == "repeats the interviewer"
+
+
+def test_a_question_that_hands_the_decision_back_is_not_clarifying(detector):
+    assert "clarifying_question" not in present(detector, "Hmm, which one would you put first?")
+    assert "clarifying_question" not in present(detector, "What's yours?", lead="That's my pick. Yours?")
+    assert "clarifying_question" in present(detector, "Before I go on, is this for the web app or the phone?")
+
+
+def test_a_north_star_with_no_model_metric_is_not_a_technical_kpi_goal(detector):
+    assert "technical_kpi_goal" not in present(detector, "Our north star is overall marketplace health, full stop.")
+    assert "technical_kpi_goal" in present(detector, "Success for me is getting MAPE under ten percent on the test set.")
+
+
 def test_interviewer_words_are_never_the_candidates(detector):
     text = interview(
         ("Interviewer", "What's your fallback when the model is wrong? And who is the user? What's the success metric?"),
@@ -223,7 +301,11 @@ def test_form_rules_matrix_agrees_with_allowed():
         ("Interviewer", "And the fallback?"), ("Cand", "So the fallback, the metric is retention."),
         ("Cand", "We don't need a fallback. Multilingual is a v2 thing. I wouldn't A/B test everything."),
         ("Cand", "User, metric, constraint, trade-off, fallback, guardrail, all covered."),
-        ("Cand", "Who is the user? What is the budget? We save 20 minutes a day.")), name="t.md", candidate="Cand"))
+        ("Cand", "Who is the user? What is the budget? We save 20 minutes a day."),
+        ("Cand", "The top constraint is the one that matters. Our north star is marketplace health."),
+        ("Interviewer", "Is the metric acceptance?"), ("Cand", "Agreed, that's the metric."),
+        ("Cand", "I'd hold off on a metric. Which one would you pick? Right, the queue would break.")),
+        name="t.md", candidate="Cand"))
     want = [[allowed(s, u) for s in SIGNAL_IDS] for u in units]
     assert allowed_matrix(units, list(SIGNAL_IDS)).tolist() == want
 

@@ -40,6 +40,31 @@ REFUSAL = re.compile(
     r"\b(?:leave out|leaving out|set aside|punt|punting on|not bother(?:ing)? with)\b|"
     r"\bout of scope\b|\bnot in scope\b|\bwon't (?:cover|address|handle|go into|get into)\b|"
     r"\b(?:overkill|premature|unnecessary)\b", re.I)
+# Naming an idea only to put it off or hand it to someone else: "I'd hold off on a metric",
+# "the pilot will show which constraint bites", "data science would propose a metric",
+# "it depends" (on nothing said). Used by the rules only, not as a model feature.
+HEDGE = re.compile(
+    r"\b(?:careful about (?:picking|choosing|committing|locking|naming|ranking)|"
+    r"(?:rather|prefer to|like to) (?:not|keep (?:it|things|that) (?:open|flexible|loose)|hold off|wait)|"
+    r"hold(?:ing)? off (?:on|with)|keep (?:it|things|our options) (?:open|flexible)|"
+    r"(?:don't|do not|doesn't) think (?:there'?s|there is|we have) (?:one|a single|really)|"
+    r"no (?:single|one) (?:user|metric|constraint|answer)|"
+    r"let(?:ting)? (?:the |what )?(?:data|pilot|beta|users?|model|market|experiments?|we learn|team) "
+    r"(?:decide|tell|show|guide|figure|pick|choose)|"
+    r"(?:pilot|beta|data|experiments?|launch) (?:will|would|can) (?:show|tell|decide|reveal)|"
+    r"(?:data science|legal|engineering|ml|ds|platform|analytics|compliance|ops|other) (?:team|folks|people)? ?"
+    r"(?:would|will|can|should) (?:propose|own|decide|define|pick|handle|figure|choose|set)|"
+    r"too early to|(?:wouldn't|would not|don't|do not) want to (?:pick|commit|lock|decide|choose|rank|name)|"
+    r"nothing (?:really )?(?:breaks|will break|would break|fails|goes wrong) (?:at|when|if)|"
+    r"(?:it|that|this) (?:all )?depends(?![^.]*\b(?:on whether|if)\b)|"
+    r"(?:figure|work) (?:it|that|this) out (?:later|as we go|in the pilot|in beta)|"
+    r"a (?:nice|good) problem to have|(?:worry|think) about (?:it|that) later|cross that bridge)", re.I)
+
+
+def is_hedge(text: str) -> bool:
+    return bool(HEDGE.search(text))
+
+
 # What turns a refusal into a real answer: "not an error, instead we show..."
 REDIRECT = re.compile(r"\b(?:instead|rather|but|so (?:we|i)|we(?:'d| would)? (?:show|fall|use|give|route|send|return)|"
                       r"(?:and|just) (?:show|use|return|route|send|give)|falls? back|default to)\b", re.I)
@@ -81,6 +106,18 @@ def is_question(text: str) -> bool:
     return not re.search(r"[.!?]", t) and bool(INVERTED_QUESTION.search(t))
 
 
+# A question that hands the decision back to the interviewer ("What would you pick?",
+# "What's yours?") narrows nothing: it is not a clarifying question.
+HAND_BACK = re.compile(r"\b(?:(?:what|which|how|where)(?: one)? (?:would|should|could) you(?! like| mean| expect)\b|"
+                       r"what'?s yours|what about you|how about you|your (?:call|pick|view|take)|"
+                       r"what do you (?:think|reckon|suggest|recommend|prefer)|"
+                       r"what (?:would|do) you (?:say|think) (?:is|are|the))", re.I)
+
+
+def is_hand_back(text: str) -> bool:
+    return bool(HAND_BACK.search(text))
+
+
 def has_number(text: str) -> bool:
     return bool(NUMBER.search(text))
 
@@ -116,15 +153,93 @@ def is_list_like(text: str) -> bool:
     return len(short) / len(parts) >= 0.75 and len(rubric_short) >= 3
 
 
+# Words of assent and pointing back ("agreed, that's the one"): they add no content of
+# the candidate's own, so a reply made of them and the interviewer's words is an echo.
+_ASSENT = set("""agreed agree agrees exactly right sure correct absolutely definitely totally
+true fair fine good great perfect idea point sounds sound makes sense works work that's thats
+it's one said you've you're same thing plan approach call option""".split())
+
+
+# A reply that opens by accepting what was just said ("Right, ...", "I like that.",
+# "So basically ...").
+ECHO_OPENER = re.compile(
+    r"^\W*(?:yes|yeah|yep|yup|sure|right|exactly|agreed|absolutely|totally|correct|definitely|of course|"
+    r"ok(?:ay)?|got it|makes sense|i like (?:that|it)|love (?:that|it)|good (?:point|idea|call)|fair|true|"
+    r"mm+|so basically|so yeah|that'?s (?:right|fair|true|it|a good \w+)|i agree|same|perfect|great)\b", re.I)
+ECHO_MAX_NEW = 2  # an accepting reply with this few words of its own adds nothing
+
+
+def _stem(word: str) -> str:
+    """A crude stem, enough to match "constraints" to "constraint", "sticking" to "stick"."""
+    w = word.strip("'-")
+    for suffix in ("ing", "ed", "es", "s", "er", "ly"):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix):
+            return w[:-len(suffix)]
+    return w
+
+
+_ASSENT_STEMS = {_stem(w) for w in _ASSENT}
+
+
 def new_words(text: str, previous: str) -> set[str]:
-    """Content words of the unit that the interviewer did not just say."""
-    return set(content_words(text)) - set(content_words(previous))
+    """Stems of the unit's content words that the interviewer did not just say (assent aside)."""
+    return ({_stem(w) for w in content_words(text)} - {_stem(w) for w in content_words(previous)}
+            - _ASSENT_STEMS)
 
 
-def is_echo(text: str, previous: str) -> bool:
+def is_echo(text: str, previous: str, *, asked: bool = False) -> bool:
     """Restates the interviewer and adds nothing: "so the metric is retention" after
-    "is your metric retention?". An answer adds at least one word of its own."""
-    return bool(previous) and bool(content_words(text)) and not new_words(text, previous)
+    "is your metric retention?". An answer adds at least one word of its own, and one
+    that opens by accepting the interviewer's idea ("Right, the review queue would
+    break.") needs more than ECHO_MAX_NEW, unless it answers the candidate's own
+    question (`asked`): "Right, so the clerks are the users." then chooses a user."""
+    if not previous or not content_words(text):
+        return False
+    new = new_words(text, previous)
+    return not new or (not asked and len(new) <= ECHO_MAX_NEW and bool(ECHO_OPENER.match(text)))
+
+
+# The interview's own vocabulary: words that name the rubric's ideas ("the user", "our
+# north star metric", "a graceful fallback", "what breaks at 10x"), consulting filler, and
+# words that carry no content of their own. A sentence made only of these (and stop words)
+# says that an idea exists without filling it in: keyword stuffing. The names of actual
+# constraints and metrics (latency, cost, accuracy, retention...) are content, not listed.
+_META = set("""
+user users end end-user end-users persona personas segment segments stakeholder stakeholders customer customers
+audience people person everyone everybody anyone anybody core key main primary top action actions value values
+outcome outcomes goal goals objective objectives north star metric metrics kpi kpis measure measures success
+successful constraint constraints violate violated requirement requirements business company leadership aligned
+align alignment ladder ladders holistic holistically strategy strategic framework frameworks approach standard
+best practice practices important critical crucial matters matter define defined definition clarify clarifying
+question questions scope problem problems solution solutions step steps framing follow input inputs output outputs
+processing process layer layers pipeline system systems model models component components architecture flow data
+source sources signal signals trade-off trade-offs tradeoff tradeoffs optimize optimise optimizing optimising
+sacrifice sacrificing explicit explicitly balance prioritize prioritise prioritizing prioritising priority
+priorities impact impacts effort high low versus fallback fallbacks fall back graceful gracefully degrade degrades
+degradation robust robustness resilient guardrail guardrails mitigate mitigation mitigations enumerate failure
+failures modes mode edge cases case risk risks handle handling cold start cadence policy policies retrain
+retraining retrained drift mlops monitor monitoring regularly periodically continuously threshold thresholds
+justified justify quantified quantify behaviour behavior scale scaling scalability scalable bottleneck bottlenecks
+horizontally vertically infrastructure breaks break use using leverage leveraging build building make ensure
+experience deliver delivers delivering provide provides need needs want wants able way ways thing things place
+right good better best great overall level general generally specific appropriate appropriately relevant various
+different multiple several every all some whatever something anything everything serve serves benefit benefits
+plan planning obviously clearly definitely stuff across end-to-end accordingly properly middle
+i'll we'd we'll i'd i'm we're they're they'd you'd it'll it's that's what's there's can't cannot won't don't
+what which who whom whose why how when where into onto about most less more much many goes go going went sits sit
+sitting becomes become became set sets have has having each then terms next later now still even only both either
+etc per via within whether while thus hence therefore around say said never always truly absolutely simply
+literally ultimately essentially ones volume traffic load usage requests
+""".split())
+# Figures that stuffing uses as words: "the one metric", "the first step", "at 10x".
+_META_FIGURES = re.compile(r"\b(?:one|first|(?:10|ten)[ -]?(?:x|times))\b", re.I)
+
+
+def has_substance(text: str) -> bool:
+    """Says something beyond naming the rubric's ideas: a word of its own or a figure."""
+    plain = _META_FIGURES.sub(" ", text)
+    return has_number(plain) or any(part not in _META for w in content_words(plain)
+                                    for part in w.strip("'-").split("-") if part)
 
 
 FEATURE_NAMES = ("question", "number", "negation", "refusal", "agreement", "list", "length")

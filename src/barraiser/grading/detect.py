@@ -64,11 +64,16 @@ _FLAG_ANCHOR = {
     "collect_all_data": re.compile(r"\b(?:collect|gather|pull|log|ingest|grab|hoover|scrape|everything|all (?:the|of the|our)? ?data)", re.I),
     "error_as_fallback": re.compile(r"\b(?:error|sorry|try again|retry|repeat|unavailable|went wrong|failed|fails)", re.I),
     "solution_sprawl": re.compile(r"\b(?:add|build|also|plus|support|layer|integrate)", re.I),
-    "technical_kpi_goal": re.compile(r"\b(?:accuracy|f1|auc|bleu|rouge|precision|recall)", re.I),
+    "technical_kpi_goal": re.compile(r"\b(?:accura\w*|f1|f-score|auc|roc|bleu|rouge|precision|recall|mape|mae|rmse|"
+                                     r"mse|wer|word error|error rate|kappa|ndcg|mrr|perplexity|log[- ]?loss|"
+                                     r"mean (?:absolute|squared)|top-?\d|hit rate)", re.I),
     "infra_deep_dive": re.compile(r"\b(?:kafka|queue|kubernetes|k8s|warehouse|bigquery|microservices?|cluster|spark|flink|redis)", re.I),
     "training_internals": re.compile(r"\b(?:loss|layers?|learning rate|epochs?|hyper-?parameters?|optimi[sz]er|dropout)", re.I),
     "cargo_cult_model": re.compile(r"\b(?:bert|transformer|llm|gpt|large language model|deep learning|neural)", re.I),
 }
+# RUBRIC.md: the red flag is a *model* metric made the goal. "Our north star is marketplace
+# health" names none, so it cannot be that flag, whatever it sounds like.
+_ANCHOR_REQUIRED = {"technical_kpi_goal"}
 MAX_ECHO_WORDS = 20
 # RUBRIC.md: naming a model "without saying why" is cargo-culting. A reason tied to the
 # product (users, latency, cost, explainability), in the sentence or the next one, clears
@@ -189,6 +194,11 @@ def default_model() -> SignalModel:
     return SignalModel.load()
 
 
+def _echoes(unit: Unit) -> bool:
+    return len(cues.words(unit.text)) <= MAX_ECHO_WORDS and cues.is_echo(
+        unit.text, unit.prev_interviewer, asked=unit.after_own_question)
+
+
 def block_reason(signal_id: str, unit: Unit) -> str | None:
     """Why this unit may not count as evidence of this signal (None: it may)."""
     text = unit.text
@@ -196,19 +206,27 @@ def block_reason(signal_id: str, unit: Unit) -> str | None:
         return "agreement only"
     if cues.is_list_like(text):
         return "a bare list of terms"
-    if len(cues.words(text)) <= MAX_ECHO_WORDS and cues.is_echo(text, unit.prev_interviewer):
+    if _echoes(unit):
         return "repeats the interviewer"
     if signal_id in RED_FLAGS:
         if _DEFERRAL.search(text):
             return "red flag deferred"
         anchor = _FLAG_ANCHOR[signal_id].search(text)
+        if signal_id in _ANCHOR_REQUIRED and not anchor:
+            return "names no model metric"
         if anchor and _NEGATION_BEFORE.search(text[max(0, anchor.start() - 60):anchor.start()]):
             return "red flag negated"
         return None
     if cues.is_refusal(text):
         return "names the idea only to set it aside"
-    if signal_id == "clarifying_question" and not cues.is_question(text):
-        return "not a question"
+    if signal_id != "clarifying_question" and cues.is_hedge(text):
+        return "puts the idea off or hands it to someone else"
+    if signal_id == "clarifying_question":
+        if not cues.is_question(text):
+            return "not a question"
+        return "hands the decision back" if cues.is_hand_back(text) else None
+    if not cues.has_substance(text):
+        return "names the idea without filling it in"
     if signal_id in _STATEMENTS and text.rstrip().endswith("?"):
         return "asks instead of stating"
     if signal_id in ("user_impact_quantified", "threshold_justified") and not cues.has_number(text):
@@ -227,21 +245,26 @@ def allowed_matrix(units: list[Unit], signal_ids: list[str]) -> np.ndarray:
     for k, u in enumerate(units):
         text = u.text
         if (cues.is_agreement_only(text) or cues.is_list_like(text)
-                or (len(cues.words(text)) <= MAX_ECHO_WORDS and cues.is_echo(text, u.prev_interviewer))):
+                or _echoes(u)):
             continue
         deferred = bool(_DEFERRAL.search(text))
         refusal = cues.is_refusal(text)
+        empty = not cues.has_substance(text) or cues.is_hedge(text)
         asks = text.rstrip().endswith("?")
         for j, s in enumerate(signal_ids):
             if s in RED_FLAGS:
                 if deferred:
                     continue
                 anchor = _FLAG_ANCHOR[s].search(text)
+                if s in _ANCHOR_REQUIRED and not anchor:
+                    continue
                 out[k, j] = not (anchor and _NEGATION_BEFORE.search(text[max(0, anchor.start() - 60):anchor.start()]))
             elif refusal:
                 continue
             elif s == "clarifying_question":
-                out[k, j] = cues.is_question(text)
+                out[k, j] = cues.is_question(text) and not cues.is_hand_back(text)
+            elif empty:
+                continue
             elif s in _STATEMENTS:
                 out[k, j] = not asks
             elif s in ("user_impact_quantified", "threshold_justified"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from barraiser.grading import cues
 from barraiser.transcript.model import Transcript
 
 MAX_WORDS = 40
@@ -32,6 +33,9 @@ class Unit:
     at_s: float
     prev_interviewer: str  # the interviewer's words just before this candidate turn ("" if none)
     position: int      # order of the unit among the candidate's units
+    # the candidate's own turn before that interviewer turn ended in a question: what
+    # follows restates an answer they asked for, not a proposal they merely accept
+    after_own_question: bool = False
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -84,18 +88,26 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
 def candidate_units(tr: Transcript) -> list[Unit]:
     units: list[Unit] = []
     last_interviewer = ""
+    asked = False  # the candidate's last turn ended in a question
     for i, turn in enumerate(tr.turns):
         if turn.speaker != tr.candidate:
             last_interviewer = turn.text
             continue
+        after_question = asked and bool(last_interviewer)
+        spans = _sentence_spans(turn.text)
+        last = turn.text[spans[-1][0]:spans[-1][1]] if spans else ""
+        # a question that hands the decision back ("Which would you pick?") or only repeats
+        # the interviewer's ("What breaks?") asks for nothing the candidate then chooses from
+        asked = (cues.is_question(last) and not cues.is_hand_back(last)
+                 and not cues.is_echo(last, last_interviewer))
         cue_offsets = [o for o, _ in turn.marks]
-        for a, b in _sentence_spans(turn.text):
+        for a, b in spans:
             for pa, pb in _split_long(turn.text, a, b, cue_offsets):
                 pa, pb = _trim(turn.text, pa, pb)
                 if pb <= pa:
                     continue
                 units.append(Unit(turn=i, start=pa, end=pb, text=turn.text[pa:pb],
                                   at_s=turn.time_at(pa), prev_interviewer=last_interviewer,
-                                  position=len(units)))
+                                  position=len(units), after_own_question=after_question))
         last_interviewer = ""
     return units
