@@ -78,10 +78,13 @@ RUBRIC_TERMS = re.compile(r"\b(?:users?|personas?|segments?|metrics?|north star|
                           r"coverage|freshness|trust|cost|data|a/?b|experiments?|scale|10x|failure modes?|edge cases?|"
                           r"thresholds?|monitoring|privacy|safety|flow|options?|mvp|v1|v2|framing|scope)\b", re.I)
 FILLERS = re.compile(r"\b(?:um+|uh+|like|you know|i mean|basically|sort of|kind of|so yeah|right)\b", re.I)
+# Phrases of assent: a reply made only of them agrees (AGREEMENT); one that opens with
+# them accepts what was just said (ECHO_OPENER).
+_ASSENT_PHRASES = (r"yes|yeah|yep|yup|sure|right|exactly|agreed|absolutely|totally|correct|definitely|"
+                   r"of course|ok(?:ay)?|got it|makes sense|that makes sense|good point|fair|fair enough|"
+                   r"sounds good|true|i agree|agree|mm+|mhm|uh-huh|great|perfect|cool|noted|understood")
 AGREEMENT = re.compile(
-    r"^(?:(?:yes|yeah|yep|yup|sure|right|exactly|agreed|absolutely|totally|correct|definitely|"
-    r"of course|ok(?:ay)?|got it|makes sense|that makes sense|good point|fair|fair enough|"
-    r"sounds good|true|i agree|agree|mm+|mhm|uh-huh|great|perfect|cool|noted|understood)"
+    rf"^(?:(?:{_ASSENT_PHRASES})"
     r"[\s,.!-]*)+(?:that'?s (?:right|fair|true|a good point)|i think so|for sure|yes)?[\s.!]*$", re.I)
 _WORDS = re.compile(r"[A-Za-z0-9'%-]+")
 _STOP = set("""a an the and or but so of to in on for with at by from as is are was were be been being it
@@ -110,8 +113,7 @@ def is_question(text: str) -> bool:
 # "What's yours?") narrows nothing: it is not a clarifying question.
 HAND_BACK = re.compile(r"\b(?:(?:what|which|how|where)(?: one)? (?:would|should|could) you(?! like| mean| expect)\b|"
                        r"what'?s yours|what about you|how about you|your (?:call|pick|view|take)|"
-                       r"what do you (?:think|reckon|suggest|recommend|prefer)|"
-                       r"what (?:would|do) you (?:say|think) (?:is|are|the))", re.I)
+                       r"what do you (?:think|reckon|suggest|recommend|prefer))", re.I)
 
 
 def is_hand_back(text: str) -> bool:
@@ -163,9 +165,8 @@ it's one said you've you're same thing plan approach call option""".split())
 # A reply that opens by accepting what was just said ("Right, ...", "I like that.",
 # "So basically ...").
 ECHO_OPENER = re.compile(
-    r"^\W*(?:yes|yeah|yep|yup|sure|right|exactly|agreed|absolutely|totally|correct|definitely|of course|"
-    r"ok(?:ay)?|got it|makes sense|i like (?:that|it)|love (?:that|it)|good (?:point|idea|call)|fair|true|"
-    r"mm+|so basically|so yeah|that'?s (?:right|fair|true|it|a good \w+)|i agree|same|perfect|great)\b", re.I)
+    rf"^\W*(?:{_ASSENT_PHRASES}|i like (?:that|it)|love (?:that|it)|good (?:idea|call)|so basically|so yeah|"
+    r"that'?s (?:right|fair|true|it|a good \w+)|same)\b", re.I)
 ECHO_MAX_NEW = 2  # an accepting reply with this few words of its own adds nothing
 
 

@@ -219,12 +219,12 @@ def block_reason(signal_id: str, unit: Unit) -> str | None:
         return None
     if cues.is_refusal(text):
         return "names the idea only to set it aside"
-    if signal_id != "clarifying_question" and cues.is_hedge(text):
-        return "puts the idea off or hands it to someone else"
     if signal_id == "clarifying_question":
         if not cues.is_question(text):
             return "not a question"
         return "hands the decision back" if cues.is_hand_back(text) else None
+    if cues.is_hedge(text):
+        return "puts the idea off or hands it to someone else"
     if not cues.has_substance(text):
         return "names the idea without filling it in"
     if signal_id in _STATEMENTS and text.rstrip().endswith("?"):
@@ -249,7 +249,7 @@ def allowed_matrix(units: list[Unit], signal_ids: list[str]) -> np.ndarray:
             continue
         deferred = bool(_DEFERRAL.search(text))
         refusal = cues.is_refusal(text)
-        empty = not cues.has_substance(text) or cues.is_hedge(text)
+        says_nothing = cues.is_hedge(text) or not cues.has_substance(text)
         asks = text.rstrip().endswith("?")
         for j, s in enumerate(signal_ids):
             if s in RED_FLAGS:
@@ -263,7 +263,7 @@ def allowed_matrix(units: list[Unit], signal_ids: list[str]) -> np.ndarray:
                 continue
             elif s == "clarifying_question":
                 out[k, j] = cues.is_question(text) and not cues.is_hand_back(text)
-            elif empty:
+            elif says_nothing:
                 continue
             elif s in _STATEMENTS:
                 out[k, j] = not asks
