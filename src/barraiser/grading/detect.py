@@ -37,12 +37,16 @@ from barraiser.content.models import SIGNAL_IDS
 from barraiser.grading import cues
 from barraiser.grading.embeddings import EmbeddingBackend, get_backend
 from barraiser.grading.gate import Gate, token_ids
+from barraiser.grading.imitation import HollowGate, gated_signals
 from barraiser.grading.lexical import LexicalModel
 from barraiser.grading.questions import QuestionTopics, lowered_bars, question_boost, raise_scores
 from barraiser.grading.units import Unit, candidate_units
 from barraiser.transcript.model import Transcript
 
 MODEL_PATH = Path(__file__).with_name("models") / "detector.npz"
+
+# Embeddings a Detector keeps for reuse (about 1.5 kB each).
+MAX_VECTORS = 20_000
 
 RED_FLAGS = ("technical_kpi_goal", "ab_test_everything", "collect_all_data", "solution_sprawl",
              "cargo_cult_model", "infra_deep_dive", "training_internals", "error_as_fallback")
@@ -181,17 +185,19 @@ def cue_matrix(units: list[Unit]) -> np.ndarray:
     return np.array([cues.features(u.text) for u in units], dtype=np.float32).reshape(len(units), -1)
 
 
-def unit_matrix(units: list[Unit], backend: EmbeddingBackend, cue_scale: float,
-                cue: np.ndarray | None = None) -> np.ndarray:
-    """Rows of [embedding, scaled form cues], the classifier's input."""
-    emb = backend.embed([u.text for u in units])
-    cue = cue_matrix(units) if cue is None else cue
-    return np.hstack([emb, cue * cue_scale]).astype(np.float32)
-
-
 @lru_cache(maxsize=1)
 def default_model() -> SignalModel:
     return SignalModel.load()
+
+
+@lru_cache(maxsize=1)
+def default_hollow_gate() -> HollowGate:
+    return HollowGate.load()
+
+
+@lru_cache(maxsize=1)
+def _hollow_gated() -> frozenset[str]:
+    return gated_signals()
 
 
 def _echoes(unit: Unit) -> bool:
@@ -285,10 +291,14 @@ class Detector:
     """
 
     def __init__(self, model: SignalModel | None = None, backend: EmbeddingBackend | None = None,
-                 *, cascade: bool = True):
+                 *, cascade: bool = True, hollow_gate: HollowGate | None = None,
+                 check_hollow: bool = True):
         self.model = model or default_model()
         self._backend = backend
         self.cascade = cascade
+        self._hollow_gate = hollow_gate
+        self.check_hollow = check_hollow
+        self._vectors: dict[str, np.ndarray] = {}  # text -> embedding (see _embed)
         self.embedded = 0  # units embedded by the last `detect` (for benchmarks)
 
     @property
@@ -301,8 +311,32 @@ class Detector:
     def unit_scores(self, units: list[Unit]) -> np.ndarray:
         if not units:
             return np.zeros((0, len(self.model.signal_ids)))
-        return self.model.probabilities(unit_matrix(units, self.backend, self.model.cue_scale),
-                                        [u.text for u in units])
+        texts = [u.text for u in units]
+        x = np.hstack([self._embed(texts), cue_matrix(units) * self.model.cue_scale]).astype(np.float32)
+        return self.model.probabilities(x, texts)
+
+    def hollow(self, units: list[Unit], probs: np.ndarray,
+               thresholds: dict[str, float] | None = None) -> np.ndarray | None:
+        """(units,) bool: units over some gated signal's bar (`probs` already raised)
+        that read as imitation (grading/imitation.py); None when the check is off."""
+        if not self.check_hollow or not units:
+            return None
+        gate = self._hollow_gate or default_hollow_gate()
+        gated = sorted(_hollow_gated())
+        cols = [self.model.index[s] for s in gated]
+        bars = np.array([(thresholds or {}).get(s, float(self.model.thresholds[j])) for s, j in zip(gated, cols)])
+        over = np.nonzero((probs[:, cols] >= bars).any(1))[0]
+        return gate.hollow(units, over, self._embed)
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        """Embeddings, reusing those computed before: the hollow check reads the units
+        scoring embedded, and a live interview grades the same sentences turn after turn."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            if len(self._vectors) + len(missing) > MAX_VECTORS:
+                self._vectors.clear()
+            self._vectors.update(zip(missing, self.backend.embed(missing)))
+        return np.array([self._vectors[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
 
     def question_boost(self, units: list[Unit]) -> np.ndarray | None:
         """(units, signals) logits by which answers are raised for their question's topic
@@ -346,7 +380,7 @@ class Detector:
 
         def embed(idx: np.ndarray) -> None:
             if len(idx):
-                emb = self.backend.embed([texts[i] for i in idx])
+                emb = self._embed([texts[i] for i in idx])
                 x = np.hstack([emb, cue[idx] * m.cue_scale]).astype(np.float32)
                 p_emb = 1.0 / (1.0 + np.exp(-(x @ m.weights.T + m.bias)))
                 probs[idx] = share * p_emb + (1.0 - share) * p_ngram[idx]
@@ -368,6 +402,7 @@ class Detector:
     def detect(self, tr: Transcript, thresholds: dict[str, float] | None = None
                ) -> tuple[list[Unit], dict[str, list[Finding]]]:
         units = candidate_units(tr)
+        self._vectors.clear()  # a transcript's embeddings serve its own hollow check only
         boost = self.question_boost(units)
         # The gate is calibrated for the model's own thresholds: other thresholds embed everything.
         if self.cascade and self.model.gate is not None and not thresholds:
@@ -375,19 +410,25 @@ class Detector:
         else:
             probs = self.unit_scores(units)
             self.embedded = len(units)
-        return units, findings_from_scores(units, raise_scores(probs, boost), self.model, thresholds)
+        probs = raise_scores(probs, boost)
+        return units, findings_from_scores(units, probs, self.model, thresholds,
+                                           hollow=self.hollow(units, probs, thresholds))
 
 
 def unit_findings(units: list[Unit], probs: np.ndarray, model: SignalModel,
-                  thresholds: dict[str, float] | None = None) -> dict[str, list[Finding]]:
-    """Every unit over its signal's threshold that the form rules allow, in order."""
+                  thresholds: dict[str, float] | None = None,
+                  hollow: np.ndarray | None = None) -> dict[str, list[Finding]]:
+    """Every unit over its signal's threshold that the form rules allow, in order.
+    `hollow` marks units that read as imitation (grading/imitation.py): they count
+    for no positive signal but clarifying_question."""
     out: dict[str, list[Finding]] = {s: [] for s in SIGNAL_IDS}
+    gated = _hollow_gated() if hollow is not None else frozenset()
     for s in SIGNAL_IDS:
         j = model.index[s]
         thr = thresholds[s] if thresholds and s in thresholds else float(model.thresholds[j])
         for k in np.nonzero(probs[:, j] >= thr)[0]:
             u = units[k]
-            if not allowed(s, u):
+            if (s in gated and hollow[k]) or not allowed(s, u):
                 continue
             if s == "cargo_cult_model" and _model_has_reason(units, k):
                 continue
@@ -399,10 +440,12 @@ def unit_findings(units: list[Unit], probs: np.ndarray, model: SignalModel,
 
 def findings_from_scores(units: list[Unit], probs: np.ndarray, model: SignalModel,
                          thresholds: dict[str, float] | None = None,
-                         floor: float = RELATIVE_FLOOR) -> dict[str, list[Finding]]:
+                         floor: float = RELATIVE_FLOOR,
+                         hollow: np.ndarray | None = None) -> dict[str, list[Finding]]:
     """Apply thresholds and rules to per-unit probabilities (kept apart so training can
-    tune: thresholds are tuned with floor=0, RELATIVE_FLOOR chosen afterwards)."""
-    out = unit_findings(units, probs, model, thresholds)
+    tune: thresholds are tuned with floor=0, RELATIVE_FLOOR chosen afterwards, both
+    without the hollow-answer gate, which `Detector.hollow` computes)."""
+    out = unit_findings(units, probs, model, thresholds, hollow)
     for s, least in weakest_counted(out, floor).items():
         out[s] = [f for f in out[s] if f.confidence >= least]
     # A sentence that offers an error as the failure behaviour ("we show an error and ask

@@ -189,8 +189,9 @@ class LiveDetector:
                 self._cache[keys[i]] = row
         if not units:
             return units, {}
-        probs = np.vstack([self._cache[k] for k in keys])
-        return units, findings_from_scores(units, raise_scores(probs, boost), self.detector.model)
+        probs = raise_scores(np.vstack([self._cache[k] for k in keys]), boost)
+        return units, findings_from_scores(units, probs, self.detector.model,
+                                           hollow=self.detector.hollow(units, probs))
 
 
 # ---------------------------------------------------------------- the interviewer

@@ -1,0 +1,171 @@
+"""Hollow answers: sentences that sound like an answer and commit to nothing.
+
+"We'd have a cold start strategy for new users", "the user is whoever is on the
+receiving end", "the data governance board decides what we can collect": each
+names the rubric's idea (so the signal classifier, which learnt what the topic
+sounds like, scores it high) without saying which user, what the new user gets
+or what data comes first. The form rules (detect.block_reason) catch the shapes
+that have a shape: bare lists, assent, "it depends". This catches the rest by
+meaning: a logistic regression over the sentence's MiniLM embedding, fitted on
+dev/imitation/sentences.yaml (hollow and real answers for 16 signals, written in
+many voices by an author who saw neither the grader nor the rest of dev/) and on
+every real answer the labelled corpus holds (dev/sentences positives, and the
+units the train split's labels quote).
+
+A lead-in ("And there's one thing I'd protect above everything else.") reads as
+hollow alone; it is judged together with the sentence that follows it in the
+same turn, and only a unit that reads as hollow both ways is set aside.
+
+It applies to the positive signals other than clarifying_question and
+tradeoff_statement: a red flag is a behaviour, not a claim of substance, a question
+is judged by its form, and a trade-off is abstract by nature (see gated_signals).
+
+    python -m barraiser.grading.imitation     # refits grading/models/imitation.npz
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+
+from barraiser.content.models import SIGNAL_IDS
+
+MODEL_PATH = Path(__file__).resolve().parent / "models" / "imitation.npz"
+# A unit is hollow when P(hollow) exceeds this, alone and read with the next unit.
+# Chosen on the train split's out-of-author scores, dev/pending, dev/adversarial and
+# dev/adversarial-check (2026-11-25): 0.8 is the lowest bar that costs no signal
+# F1 or verdict on the first two; 0.7 lost a dev/pending verdict, 0.6 an
+# out-of-author one. dev/adversarial-blind was measured once, after the choice.
+THRESHOLD = 0.8
+# Inverse regularisation: at C=1 (the figures above) the fit blocked 5 of 286 labelled
+# dev/pending answers read alone at P > 0.8; C=3 6, C=0.3 3 but it also let through
+# a third more of the imitation.
+C = 1.0
+
+
+def answer_signals() -> frozenset[str]:
+    """The signals whose answers the gate is fitted on: the positive ones but the question."""
+    from barraiser.grading.detect import RED_FLAGS
+
+    return frozenset(s for s in SIGNAL_IDS if s not in RED_FLAGS and s != "clarifying_question")
+
+
+def gated_signals() -> frozenset[str]:
+    """The signals the gate applies to. A trade-off is abstract by nature ("we give up
+    some speed to keep precision high") and reads as hollow too often: read alone, 5 of
+    62 labelled train trade-offs scored over the bar by a fit without them."""
+    return answer_signals() - {"tradeoff_statement"}
+
+
+class HollowGate:
+    """P(hollow) of a sentence from its (unit-norm) MiniLM embedding."""
+
+    def __init__(self, coef: np.ndarray, bias: float, threshold: float = THRESHOLD):
+        self.coef, self.bias, self.threshold = coef.astype(np.float32), float(bias), threshold
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> "HollowGate":
+        with np.load(path, allow_pickle=False) as z:
+            return cls(z["coef"], float(z["bias"]))
+
+    def probabilities(self, emb: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(emb @ self.coef + self.bias)))
+
+    def hollow(self, units, candidates, embed) -> np.ndarray:
+        """(units,) bool: which of the `candidates` (unit indices) read as hollow, alone
+        and together with the next unit of the same turn. `embed` maps texts to rows."""
+        out = np.zeros(len(units), dtype=bool)
+        idx = sorted(set(int(k) for k in candidates))
+        if not idx:
+            return out
+        p = self.probabilities(embed([units[k].text for k in idx]))
+        over = [k for k, pk in zip(idx, p) if pk > self.threshold]
+        joined = [k for k in over if k + 1 < len(units) and units[k + 1].turn == units[k].turn]
+        rescued = set()
+        if joined:
+            pj = self.probabilities(embed([units[k].text + " " + units[k + 1].text for k in joined]))
+            rescued = {k for k, pk in zip(joined, pj) if pk <= self.threshold}
+        for k in over:
+            out[k] = k not in rescued
+        return out
+
+
+# ---------------------------------------------------------------- fitting (development only)
+
+def _dev() -> Path:
+    from barraiser.grading.training import DEV
+
+    return DEV
+
+
+def training_data() -> tuple[list[str], list[str]]:
+    """(real answers, hollow answers)."""
+    import yaml
+
+    from barraiser.grading.evaluation import _norm, load_dev_set
+    from barraiser.grading.units import candidate_units
+
+    gated = answer_signals()
+    dev = _dev()
+    real: list[str] = []
+    for path in sorted((dev / "sentences").glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if data.get("signal") in gated:
+            real += [t.strip() for t in data.get("positive") or [] if t and t.strip()]
+    corpus = yaml.safe_load((dev / "imitation" / "sentences.yaml").read_text(encoding="utf-8"))
+    hollow: list[str] = []
+    for signal, parts in corpus.items():
+        if signal not in gated:
+            raise ValueError(f"dev/imitation/sentences.yaml: unknown or ungated signal {signal!r}")
+        hollow += [t.strip() for t in parts["empty"]]
+        real += [t.strip() for t in parts["substantive"]]
+    # the units the train split's labels quote: real answers in real speech
+    for item in load_dev_set(dev, "train"):
+        units = candidate_units(item.transcript)
+        for signal, quote in item.signals.items():
+            if not quote or signal not in gated:
+                continue
+            q = _norm(quote)
+            hit = next((u for u in units if q[:40] in _norm(u.text) or _norm(u.text) in q), None)
+            if hit is not None:
+                real.append(hit.text)
+    return real, hollow
+
+
+def data_hash() -> str:
+    dev = _dev()
+    h = hashlib.sha256()
+    files = [dev / "imitation" / "sentences.yaml", *sorted((dev / "sentences").glob("*.yaml")),
+             *sorted((dev / "labels").glob("*")), *sorted((dev / "transcripts").glob("*"))]
+    for path in files:
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    h.update(repr(C).encode())
+    return h.hexdigest()[:16]
+
+
+def fit(real: list[str], hollow: list[str], backend) -> HollowGate:
+    from sklearn.linear_model import LogisticRegression
+
+    from barraiser.grading.training import cached_embeddings
+
+    x = cached_embeddings(backend, real + hollow)
+    y = np.r_[np.zeros(len(real)), np.ones(len(hollow))]
+    clf = LogisticRegression(C=C, class_weight="balanced", max_iter=3000).fit(x, y)
+    return HollowGate(clf.coef_[0], float(clf.intercept_[0]))
+
+
+def main() -> int:
+    from barraiser.grading.embeddings import get_backend
+
+    real, hollow = training_data()
+    gate = fit(real, hollow, get_backend())
+    np.savez_compressed(MODEL_PATH, coef=gate.coef, bias=np.array(gate.bias), data_hash=np.array(data_hash()))
+    print(f"wrote {MODEL_PATH} ({len(real)} real answers, {len(hollow)} hollow)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
