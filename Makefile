@@ -41,6 +41,7 @@ accuracy: $(STAMP)
 accuracy-imitation: $(STAMP)
 	$(PY) bench/accuracy.py --dev dev/adversarial --split all
 	$(PY) bench/accuracy.py --dev dev/adversarial-check --split all
+	$(PY) bench/accuracy.py --dev dev/adversarial-blind --split all
 
 speed: $(STAMP)
 	$(PY) bench/speed.py

@@ -6,8 +6,8 @@ Prints per-signal precision, recall and F1, macro-F1 over the 25 signals, how of
 `first_at_s` lands within 30 s of the labelled time (over signals found and
 labelled present), and verdict agreement (exact, and quadratic-weighted kappa).
 Nothing in the grader was tuned on the holdout split (see dev/README.md). On the
-imitation sets (`--dev dev/adversarial --split all`, and dev/adversarial-check, held out
-from the rules written against the first) the figure to read is the count of findings
+imitation sets (`--dev dev/adversarial --split all`, dev/adversarial-check, and
+dev/adversarial-blind, held out from everything) the figure to read is the count of findings
 the labels do not have: a keyword stuffer, a refuser or an echo must earn nothing.
 `--captions` grades the same timed interviews re-exported as unpunctuated, lower-case
 live captions (bench/captions.py); written answers are left out.

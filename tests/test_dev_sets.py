@@ -18,7 +18,7 @@ from barraiser.grading.evaluation import load_dev_set
 from barraiser.grading.scoring import decide_verdict, signal_results
 
 DEV = Path(__file__).resolve().parents[1] / "dev"
-SETS = ["", "pending", "adversarial", "adversarial-check"]
+SETS = ["", "pending", "adversarial", "adversarial-check", "adversarial-blind"]
 
 
 @pytest.mark.parametrize("name", SETS)
