@@ -287,7 +287,9 @@ class Detector:
     classifier and a static estimate of the embedding classifier, and MiniLM embeds
     only the units where some signal is not clearly out of reach. Pass
     `cascade=False` to embed every unit. `unit_scores` always embeds every unit it
-    is given and returns the exact probabilities.
+    is given and returns the exact probabilities. Last, units over a bar that read as
+    hollow (grading/imitation.py; `check_hollow=False` turns it off) are set aside,
+    reusing the embeddings scoring computed.
     """
 
     def __init__(self, model: SignalModel | None = None, backend: EmbeddingBackend | None = None,
@@ -419,8 +421,9 @@ def unit_findings(units: list[Unit], probs: np.ndarray, model: SignalModel,
                   thresholds: dict[str, float] | None = None,
                   hollow: np.ndarray | None = None) -> dict[str, list[Finding]]:
     """Every unit over its signal's threshold that the form rules allow, in order.
-    `hollow` marks units that read as imitation (grading/imitation.py): they count
-    for no positive signal but clarifying_question."""
+    `hollow` marks units that read as imitation (grading/imitation.py): they count for
+    none of the gated signals (the positive ones but clarifying_question and
+    tradeoff_statement)."""
     out: dict[str, list[Finding]] = {s: [] for s in SIGNAL_IDS}
     gated = _hollow_gated() if hollow is not None else frozenset()
     for s in SIGNAL_IDS:
