@@ -385,3 +385,42 @@ def test_a_preloading_backend_is_shared_not_loaded_twice():
     thread.join()
     assert embeddings.get_backend() is backend
     assert embeddings._load_backend.cache_info().misses == 1
+
+
+@pytest.mark.parametrize("sentence", [
+    "I'd rather hold a driver's fare steady for ten minutes than chase every spike, even if we leave some money on the table.",
+    "We'd rather tell a nurse we're not sure than guess, and live with a longer queue on busy nights.",
+    "I'm fine sitting at eighty percent auto-approval instead of ninety-five if that's what it takes to never pay a fake invoice.",
+    "Honestly I'd rather it miss a few typos than nag the student on every line.",
+])
+def test_a_trade_off_said_as_a_preference_with_its_price_is_found(detector, sentence):
+    assert "tradeoff_statement" in present(detector, sentence)
+
+
+@pytest.mark.parametrize("sentence", [
+    "The rep would rather type it themselves than send something that sounds canned.",  # the user's preference
+    "The key trade-off is between what we optimise and what we sacrifice.",             # names the idea only
+])
+def test_a_preference_that_is_not_the_candidates_trade_off_is_not(detector, sentence):
+    assert "tradeoff_statement" not in present(detector, sentence)
+
+
+def test_preferences_are_raised_to_the_bar_only_from_the_floor(detector):
+    import numpy as np
+
+    from barraiser.grading.detect import PREFERENCE_FLOOR, raise_preferences
+    from barraiser.grading.units import candidate_units
+
+    tr = read_text(interview(("Interviewer", "Go on."),
+                             ("Cand", "We'd sit at seventy percent instead of ninety if that keeps wrong posts at zero. "
+                                      "We'd post the invoices every night.")), name="t.md", candidate="Cand")
+    units = candidate_units(tr)
+    model = detector.model
+    j = model.index["tradeoff_statement"]
+    bar = float(model.thresholds[j])
+    probs = np.zeros((len(units), len(model.signal_ids)))
+    probs[:, j] = PREFERENCE_FLOOR + 0.01
+    raised = raise_preferences(units, probs, model)
+    assert raised[0, j] == pytest.approx(bar) and raised[1, j] == probs[1, j]  # only the preference
+    probs[:, j] = PREFERENCE_FLOOR - 0.01
+    assert (raise_preferences(units, probs, model) == probs).all()              # under the floor: nothing

@@ -65,6 +65,24 @@ def is_hedge(text: str) -> bool:
     return bool(HEDGE.search(text))
 
 
+# A preference that names its price: "I'd rather page a few extra people than let one
+# outage sit", "seventy percent touchless instead of ninety if that's the price of...",
+# "we accept wider windows", "even if it's a bit annoying". The subject is the candidate
+# or the system ("the rep would rather type it" describes a user), and "what we give up"
+# only names the idea. Used by a rule for tradeoff_statement (detect.py), not a feature.
+PREFERS_AT_A_COST = re.compile(
+    r"\b(?:(?:i|we|it)(?:'d| would)? (?:much |happily )?rather\b[^.?!]{3,90}?\bthan\b|"
+    r"instead of\b[^.?!]{3,60}?\b(?:if|as long as|so that|because|since)\b|"
+    r"even (?:if|when|though)\b|at the (?:cost|price|expense) of|the price of|in (?:exchange|return) for|"
+    r"(?<!what )(?:we|i)(?:'d|'ll| will| would| can)? (?:happily |gladly |just )?"
+    r"(?:accept|live with|give up|sacrifice|trade)\b|"
+    r"happy to (?:lose|give up|take|accept|sit|pay|miss))", re.I)
+
+
+def prefers_at_a_cost(text: str) -> bool:
+    return bool(PREFERS_AT_A_COST.search(text)) and not is_hedge(text) and not is_refusal(text)
+
+
 # What turns a refusal into a real answer: "not an error, instead we show..."
 REDIRECT = re.compile(r"\b(?:instead|rather|but|so (?:we|i)|we(?:'d| would)? (?:show|fall|use|give|route|send|return)|"
                       r"(?:and|just) (?:show|use|return|route|send|give)|falls? back|default to)\b", re.I)

@@ -200,6 +200,45 @@ def _hollow_gated() -> frozenset[str]:
     return gated_signals()
 
 
+# A trade-off said as a preference with its price ("I'd rather page a few extra people
+# than let one outage sit in a pile") is often worded as nothing in the corpus is, and
+# scores under the bar. Over this floor, with the form cues.PREFERS_AT_A_COST, it counts
+# as at the bar. Chosen on out-of-author scores and dev/pending (2026-11-25): a floor of
+# 0.2 to 0.3 gave the same findings; dev/pending tradeoff recall 0.89 -> 1.00, precision
+# 1.00 -> 0.95, verdicts 69.2% -> 76.9%; out of author recall 0.95 -> 0.97, verdicts equal.
+PREFERENCE_FLOOR = 0.3
+
+
+def _prefers(units: list[Unit]) -> np.ndarray:
+    return np.array([cues.prefers_at_a_cost(u.text) for u in units], dtype=bool)
+
+
+def raise_preferences(units: list[Unit], probs: np.ndarray, model: SignalModel,
+                      thresholds: dict[str, float] | None = None) -> np.ndarray:
+    """`probs` with a preference that names its price raised to tradeoff_statement's bar."""
+    j = model.index["tradeoff_statement"]
+    bar = thresholds.get("tradeoff_statement", float(model.thresholds[j])) if thresholds else float(model.thresholds[j])
+    rows = np.nonzero((probs[:, j] >= PREFERENCE_FLOOR) & (probs[:, j] < bar))[0]
+    rows = [k for k in rows if cues.prefers_at_a_cost(units[k].text)]
+    if not rows:
+        return probs
+    probs = probs.copy()
+    probs[rows, j] = bar
+    return probs
+
+
+def preference_bars(units: list[Unit], bars: np.ndarray, model: SignalModel) -> np.ndarray:
+    """(units, signals) bars, with tradeoff_statement's lowered to PREFERENCE_FLOOR where a
+    unit prefers at a cost (what `raise_preferences` will count), for the cascade."""
+    j = model.index["tradeoff_statement"]
+    prefers = _prefers(units)
+    if not prefers.any():
+        return bars
+    bars = np.array(bars, dtype=np.float64)
+    bars[prefers, j] = np.minimum(bars[prefers, j], PREFERENCE_FLOOR)
+    return bars
+
+
 def _echoes(unit: Unit) -> bool:
     return len(cues.words(unit.text)) <= MAX_ECHO_WORDS and cues.is_echo(
         unit.text, unit.prev_interviewer, asked=unit.after_own_question)
@@ -369,7 +408,7 @@ class Detector:
         estimate = m.gate.estimate(static, rest, p_ngram)
         share = m.embedding_share
         probs = share / (1.0 + np.exp(-estimate)) + (1.0 - share) * p_ngram
-        first_bars = lowered_bars(np.broadcast_to(m.thresholds, estimate.shape), boost)
+        first_bars = lowered_bars(preference_bars(units, np.broadcast_to(m.thresholds, estimate.shape), m), boost)
         reach = m.gate.reachable(estimate, p_ngram, first_bars, share)
         # The form rules cost more than the gate (regexes per unit and signal), so they
         # run only on units the gate leaves in; a higher bar never reaches more units.
@@ -395,7 +434,7 @@ class Detector:
             for s, least in weakest_counted(unit_findings(units, known, m)).items():
                 j = m.index[s]
                 bars[j] = max(bars[j], least)
-            bars = lowered_bars(np.broadcast_to(bars, estimate.shape), boost)
+            bars = lowered_bars(preference_bars(units, np.broadcast_to(bars, estimate.shape), m), boost)
             reach = may & m.gate.reachable(estimate, p_ngram, bars, share)
         embed(np.nonzero(reach.any(1) & ~done)[0])
         self.embedded = int(done.sum())
@@ -448,6 +487,7 @@ def findings_from_scores(units: list[Unit], probs: np.ndarray, model: SignalMode
     """Apply thresholds and rules to per-unit probabilities (kept apart so training can
     tune: thresholds are tuned with floor=0, RELATIVE_FLOOR chosen afterwards, both
     without the hollow-answer gate, which `Detector.hollow` computes)."""
+    probs = raise_preferences(units, probs, model, thresholds)
     out = unit_findings(units, probs, model, thresholds, hollow)
     for s, least in weakest_counted(out, floor).items():
         out[s] = [f for f in out[s] if f.confidence >= least]
