@@ -18,13 +18,13 @@ from barraiser.grading.evaluation import load_dev_set
 from barraiser.grading.scoring import decide_verdict, signal_results
 
 DEV = Path(__file__).resolve().parents[1] / "dev"
-SETS = ["", "pending", "adversarial", "adversarial-check", "adversarial-blind"]
+SETS = ["", "pending", "adversarial", "adversarial-check", "adversarial-blind", "echo-dev"]
 
 
 @pytest.mark.parametrize("name", SETS)
 def test_quotes_are_the_candidates_and_verdicts_follow_the_rubric(name):
     items = load_dev_set(DEV / name if name else DEV)
-    assert len(items) >= 12
+    assert len(items) >= (10 if name == "echo-dev" else 12)
     r = rubric()
     for it in items:
         cand = " ".join(" ".join(t.text.split()) for t in it.transcript.turns if t.speaker == it.transcript.candidate)
