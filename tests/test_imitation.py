@@ -79,7 +79,7 @@ def test_a_lead_in_is_read_with_the_sentence_after_it(gate, embed):
 def test_the_detector_holds_back_hollow_answers_and_only_through_the_gate(question, answer, signal):
     tr = read_text(f"[00:00] Interviewer: {question}\n[00:10] Cand: {answer}\n", name="t.md", candidate="Cand")
     _, with_gate = Detector().detect(tr)
-    _, without = Detector(check_hollow=False).detect(tr)
+    _, without = Detector(check_imitation=False).detect(tr)
     assert without[signal], "the signal classifier alone takes the topic for the answer"
     assert not with_gate[signal]
 
@@ -98,3 +98,60 @@ def test_shipped_gate_is_fitted_on_the_current_data():
     with np.load(MODEL_PATH) as z:
         assert str(z["data_hash"]) == data_hash(), "refit: .venv/bin/python -m barraiser.grading.imitation"
         assert z["coef"].shape == (384,) and np.isfinite(z["coef"]).all()
+
+
+# (interviewer turn, candidate reply) written for this file
+ECHOES = [
+    ("What if we picked warehouse pickers on the night shift as the user, the ones who restock before the "
+     "morning rush?", "Right, the night-shift pickers restocking before the morning rush."),
+    ("Would you measure it by the share of orders that arrive inside the promised window, checked every week?",
+     "Yeah, the share of orders inside the promised window, weekly."),
+    ("I'd say the constraint is that a driver must never be sent to a spot that was taken ten minutes ago.",
+     "Agreed, never send a driver to a spot that's already been taken."),
+    pytest.param("What if we designed for night-shift nurses triaging incoming messages?",
+                 "So, overnight nursing staff sorting the inbound queue.",
+                 marks=pytest.mark.xfail(strict=True, reason="an echo in synonyms only: P(echo) 0.64, a known gap")),
+]
+OWN = [
+    ("What's your fallback when the model isn't sure?",
+     "We show the three most recent orders, labelled as recent, and let them pick."),
+    ("Would you target riders or drivers first?",
+     "Drivers, because they leave the platform when surge feels unfair and they're harder to win back."),
+    ("What breaks first at ten times the traffic?",
+     "The vector index stops fitting in memory on one machine, so search latency triples."),
+]
+
+
+@pytest.fixture(scope="module")
+def echo_gate():
+    from barraiser.grading.imitation import EchoGate
+
+    return EchoGate.load()
+
+
+@pytest.mark.parametrize("said, reply", ECHOES)
+def test_a_reply_that_restates_the_interviewer_is_an_echo(echo_gate, embed, said, reply):
+    assert echo_gate.probability(reply, said, embed) > echo_gate.threshold
+
+
+@pytest.mark.parametrize("said, reply", OWN)
+def test_a_reply_with_something_of_ones_own_is_not(echo_gate, embed, said, reply):
+    assert echo_gate.probability(reply, said, embed) <= echo_gate.threshold
+
+
+@pytest.mark.parametrize("said, reply, question, signal", [
+    ("What if success were the share of first-time sellers who list a second item within thirty days?",
+     "The share of first-time sellers listing a second item inside thirty days.",
+     "How would you measure success?", "success_metric"),
+    ("Would you fall back to the five most popular dishes in the area when the model is unsure?",
+     "When the model's unsure we fall back to the five most popular dishes nearby.",
+     "And when the model is unsure?", "fallback"),
+])
+def test_the_detector_credits_the_candidates_answer_not_the_interviewers(said, reply, question, signal):
+    def found(detector, asked):
+        tr = read_text(f"[00:00] Interviewer: {asked}\n[00:15] Cand: {reply}\n", name="t.md", candidate="Cand")
+        return bool(detector.detect(tr)[1][signal])
+
+    assert found(Detector(check_imitation=False), said), "the signal classifier alone takes the echo for an answer"
+    assert not found(Detector(), said)
+    assert found(Detector(), question), "said in answer to an open question, the same words are the candidate's"

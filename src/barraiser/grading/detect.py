@@ -37,7 +37,7 @@ from barraiser.content.models import SIGNAL_IDS
 from barraiser.grading import cues
 from barraiser.grading.embeddings import EmbeddingBackend, get_backend
 from barraiser.grading.gate import Gate, token_ids
-from barraiser.grading.imitation import HollowGate, gated_signals
+from barraiser.grading.imitation import EchoGate, HollowGate, answer_signals, gated_signals
 from barraiser.grading.lexical import LexicalModel
 from barraiser.grading.questions import QuestionTopics, lowered_bars, question_boost, raise_scores
 from barraiser.grading.units import Unit, candidate_units
@@ -196,8 +196,18 @@ def default_hollow_gate() -> HollowGate:
 
 
 @lru_cache(maxsize=1)
+def default_echo_gate() -> EchoGate:
+    return EchoGate.load()
+
+
+@lru_cache(maxsize=1)
 def _hollow_gated() -> frozenset[str]:
     return gated_signals()
+
+
+@lru_cache(maxsize=1)
+def _echo_gated() -> frozenset[str]:
+    return answer_signals()
 
 
 # A trade-off said as a preference with its price ("I'd rather page a few extra people
@@ -327,18 +337,19 @@ class Detector:
     only the units where some signal is not clearly out of reach. Pass
     `cascade=False` to embed every unit. `unit_scores` always embeds every unit it
     is given and returns the exact probabilities. Last, units over a bar that read as
-    hollow (grading/imitation.py; `check_hollow=False` turns it off) are set aside,
-    reusing the embeddings scoring computed.
+    hollow or as an echo of the interviewer (grading/imitation.py; `check_imitation=False`
+    turns both off) are set aside, reusing the embeddings scoring computed.
     """
 
     def __init__(self, model: SignalModel | None = None, backend: EmbeddingBackend | None = None,
                  *, cascade: bool = True, hollow_gate: HollowGate | None = None,
-                 check_hollow: bool = True):
+                 echo_gate: EchoGate | None = None, check_imitation: bool = True):
         self.model = model or default_model()
         self._backend = backend
         self.cascade = cascade
         self._hollow_gate = hollow_gate
-        self.check_hollow = check_hollow
+        self._echo_gate = echo_gate
+        self.check_imitation = check_imitation
         self._vectors: dict[str, np.ndarray] = {}  # text -> embedding (see _embed)
         self.embedded = 0  # units embedded by the last `detect` (for benchmarks)
 
@@ -356,21 +367,41 @@ class Detector:
         x = np.hstack([self._embed(texts), cue_matrix(units) * self.model.cue_scale]).astype(np.float32)
         return self.model.probabilities(x, texts)
 
-    def hollow(self, units: list[Unit], probs: np.ndarray,
-               thresholds: dict[str, float] | None = None) -> np.ndarray | None:
-        """(units,) bool: units over some gated signal's bar (`probs` already raised)
-        that read as imitation (grading/imitation.py); None when the check is off."""
-        if not self.check_hollow or not units:
-            return None
-        gate = self._hollow_gate or default_hollow_gate()
-        gated = sorted(_hollow_gated())
-        cols = [self.model.index[s] for s in gated]
-        bars = np.array([(thresholds or {}).get(s, float(self.model.thresholds[j])) for s, j in zip(gated, cols)])
-        over = np.nonzero((probs[:, cols] >= bars).any(1))[0]
-        return gate.hollow(units, over, self._embed)
+    def findings(self, units: list[Unit], probs: np.ndarray,
+                 thresholds: dict[str, float] | None = None) -> dict[str, list[Finding]]:
+        """`findings_from_scores` (on `probs` already raised by the question boost) with
+        what reads as imitation set aside by meaning (grading/imitation.py): hollow
+        answers among the units over a bar, for the hollow gate's signals; then echoes
+        of the interviewer, for every positive signal but the question. The echo check
+        reads the interviewer's sentences too, so it runs only on the units that would
+        be reported, again until none is left unchecked (an echo set aside can let a
+        weaker unit through the relative floor)."""
+        m = self.model
+        if not self.check_imitation or not units:
+            return findings_from_scores(units, probs, m, thresholds)
+        probs = raise_preferences(units, probs, m, thresholds)
+        bars = np.array([(thresholds or {}).get(s, float(m.thresholds[j])) for j, s in enumerate(m.signal_ids)])
+        held = np.zeros(probs.shape, dtype=bool)
+        cols = [m.index[s] for s in sorted(_hollow_gated())]
+        over = np.nonzero((probs[:, cols] >= bars[cols]).any(1))[0]
+        held[np.ix_((self._hollow_gate or default_hollow_gate()).hollow(units, over, self._embed), cols)] = True
+        echo_gate = self._echo_gate or default_echo_gate()
+        echo_signals = sorted(_echo_gated())
+        cols = [m.index[s] for s in echo_signals]
+        checked: set[int] = set()
+        while True:
+            found = findings_from_scores(units, probs, m, thresholds, held_back=held)
+            todo = sorted({f.unit for s in echo_signals for f in found[s]} - checked)
+            if not todo:
+                return found
+            checked.update(todo)
+            echoes = echo_gate.echoes(units, todo, self._embed)
+            if not echoes.any():
+                return found
+            held[np.ix_(echoes, cols)] = True
 
     def _embed(self, texts: list[str]) -> np.ndarray:
-        """Embeddings, reusing those computed before: the hollow check reads the units
+        """Embeddings, reusing those computed before: the imitation checks read the units
         scoring embedded, and a live interview grades the same sentences turn after turn."""
         missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
         if missing:
@@ -443,7 +474,7 @@ class Detector:
     def detect(self, tr: Transcript, thresholds: dict[str, float] | None = None
                ) -> tuple[list[Unit], dict[str, list[Finding]]]:
         units = candidate_units(tr)
-        self._vectors.clear()  # a transcript's embeddings serve its own hollow check only
+        self._vectors.clear()  # a transcript's embeddings serve its own imitation checks only
         boost = self.question_boost(units)
         # The gate is calibrated for the model's own thresholds: other thresholds embed everything.
         if self.cascade and self.model.gate is not None and not thresholds:
@@ -451,26 +482,21 @@ class Detector:
         else:
             probs = self.unit_scores(units)
             self.embedded = len(units)
-        probs = raise_scores(probs, boost)
-        return units, findings_from_scores(units, probs, self.model, thresholds,
-                                           hollow=self.hollow(units, probs, thresholds))
+        return units, self.findings(units, raise_scores(probs, boost), thresholds)
 
 
 def unit_findings(units: list[Unit], probs: np.ndarray, model: SignalModel,
                   thresholds: dict[str, float] | None = None,
-                  hollow: np.ndarray | None = None) -> dict[str, list[Finding]]:
+                  held_back: np.ndarray | None = None) -> dict[str, list[Finding]]:
     """Every unit over its signal's threshold that the form rules allow, in order.
-    `hollow` marks units that read as imitation (grading/imitation.py): they count for
-    none of the gated signals (the positive ones but clarifying_question and
-    tradeoff_statement)."""
+    `held_back` (units, signals) marks what reads as imitation (Detector.findings)."""
     out: dict[str, list[Finding]] = {s: [] for s in SIGNAL_IDS}
-    gated = _hollow_gated() if hollow is not None else frozenset()
     for s in SIGNAL_IDS:
         j = model.index[s]
         thr = thresholds[s] if thresholds and s in thresholds else float(model.thresholds[j])
         for k in np.nonzero(probs[:, j] >= thr)[0]:
             u = units[k]
-            if (s in gated and hollow[k]) or not allowed(s, u):
+            if (held_back is not None and held_back[k, j]) or not allowed(s, u):
                 continue
             if s == "cargo_cult_model" and _model_has_reason(units, k):
                 continue
@@ -483,12 +509,12 @@ def unit_findings(units: list[Unit], probs: np.ndarray, model: SignalModel,
 def findings_from_scores(units: list[Unit], probs: np.ndarray, model: SignalModel,
                          thresholds: dict[str, float] | None = None,
                          floor: float = RELATIVE_FLOOR,
-                         hollow: np.ndarray | None = None) -> dict[str, list[Finding]]:
+                         held_back: np.ndarray | None = None) -> dict[str, list[Finding]]:
     """Apply thresholds and rules to per-unit probabilities (kept apart so training can
     tune: thresholds are tuned with floor=0, RELATIVE_FLOOR chosen afterwards, both
-    without the hollow-answer gate, which `Detector.hollow` computes)."""
+    without the imitation gates, which `Detector.findings` applies)."""
     probs = raise_preferences(units, probs, model, thresholds)
-    out = unit_findings(units, probs, model, thresholds, hollow)
+    out = unit_findings(units, probs, model, thresholds, held_back)
     for s, least in weakest_counted(out, floor).items():
         out[s] = [f for f in out[s] if f.confidence >= least]
     # A sentence that offers an error as the failure behaviour ("we show an error and ask

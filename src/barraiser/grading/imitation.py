@@ -20,6 +20,19 @@ It applies to the positive signals other than clarifying_question and
 tradeoff_statement: a red flag is a behaviour, not a claim of substance, a question
 is judged by its form, and a trade-off is abstract by nature (see gated_signals).
 
+Echoes: "The share of sessions where the driver is parked within five minutes" after
+the interviewer's "What if success was the share of sessions where the driver parks
+within five minutes?" is a good answer read alone, and the form rule on echoes
+(cues.is_echo) only catches replies that add no word at all. `EchoGate` reads the reply
+with the interviewer's turn before it: a logistic regression over the reply's MiniLM
+embedding against the interviewer sentence closest to it (their elementwise product
+and distance, the cosine), the share of the reply's content words the interviewer
+did not say, and its length. It is fitted on dev/imitation/echo_pairs.yaml (200
+interviewer turns echoed, in the same words or in synonyms, and 200 answered with
+something of the candidate's own: a detail, a number, a reason, a choice), by an author
+who saw neither the grader nor the rest of dev/. It applies to every positive signal
+but clarifying_question, and only after an interviewer turn with content to echo.
+
     python -m barraiser.grading.imitation     # refits grading/models/imitation.npz
 """
 
@@ -43,6 +56,15 @@ THRESHOLD = 0.8
 # dev/pending answers read alone at P > 0.8; C=3 6, C=0.3 3 but it also let through
 # a third more of the imitation.
 C = 1.0
+# A reply is an echo when P(echo) exceeds this. Chosen on out-of-author scores,
+# dev/pending, dev/echo-dev, dev/adversarial and -check (2026-11-25): at 0.8 no signal
+# F1 or verdict is lost on the first two, while dev/echo-dev's false findings fall 32 ->
+# 22; 0.6 lost an out-of-author verdict. dev/adversarial-blind was measured once, after.
+ECHO_THRESHOLD = 0.8
+# An interviewer turn with fewer content words than this has nothing to echo ("Go on.").
+ECHO_MIN_CONTENT = 8
+# The interviewer's last sentences that a reply is compared with: a proposal ends the turn.
+ECHO_SENTENCES = 2
 
 
 def answer_signals() -> frozenset[str]:
@@ -92,6 +114,65 @@ class HollowGate:
         return out
 
 
+def _sentences(text: str) -> list[str]:
+    from barraiser.grading import cues
+    from barraiser.grading.units import _sentence_spans
+
+    found = [text[a:b] for a, b in _sentence_spans(text)]
+    return ([x for x in found if cues.content_words(x)] or [text])[-ECHO_SENTENCES:]
+
+
+def echo_features(reply: str, interviewer: str, embed) -> np.ndarray:
+    """The echo gate's input for a reply and the interviewer turn before it."""
+    from barraiser.grading import cues
+
+    sentences = _sentences(interviewer)
+    vectors = embed(sentences + [reply])
+    said, v = vectors[:-1], vectors[-1]
+    cos = said @ v
+    best = said[int(cos.argmax())]
+    own = {cues._stem(w) for w in cues.content_words(reply)} - cues._ASSENT_STEMS
+    novelty = len(cues.new_words(reply, interviewer)) / len(own) if own else 0.0
+    return np.r_[v * best, np.abs(v - best), cos.max(), novelty,
+                 min(len(cues.words(reply)), 40) / 40].astype(np.float32)
+
+
+class EchoGate:
+    """P(echo) of a reply given the interviewer's turn before it."""
+
+    def __init__(self, coef: np.ndarray, bias: float, threshold: float = ECHO_THRESHOLD):
+        self.coef, self.bias, self.threshold = coef.astype(np.float32), float(bias), threshold
+
+    @classmethod
+    def load(cls, path: Path = MODEL_PATH) -> "EchoGate":
+        with np.load(path, allow_pickle=False) as z:
+            return cls(z["echo_coef"], float(z["echo_bias"]))
+
+    def probability(self, reply: str, interviewer: str, embed) -> float:
+        x = echo_features(reply, interviewer, embed)
+        return float(1.0 / (1.0 + np.exp(-(x @ self.coef + self.bias))))
+
+    def echoes(self, units, candidates, embed) -> np.ndarray:
+        """(units,) bool: which of the `candidates` (unit indices) echo the interviewer
+        turn just before their own turn."""
+        from barraiser.grading import cues
+
+        out = np.zeros(len(units), dtype=bool)
+        checked = [k for k in sorted(set(int(k) for k in candidates))
+                   if units[k].prev_interviewer
+                   and len(cues.content_words(units[k].prev_interviewer)) >= ECHO_MIN_CONTENT]
+        if not checked:
+            return out
+        # one batch for every sentence needed: a model call per unit costs more than the work
+        needed = [units[k].text for k in checked]
+        for k in checked:
+            needed += _sentences(units[k].prev_interviewer)
+        embed(needed)
+        for k in checked:
+            out[k] = self.probability(units[k].text, units[k].prev_interviewer, embed) > self.threshold
+        return out
+
+
 # ---------------------------------------------------------------- fitting (development only)
 
 def _dev() -> Path:
@@ -137,7 +218,7 @@ def training_data() -> tuple[list[str], list[str]]:
 def data_hash() -> str:
     dev = _dev()
     h = hashlib.sha256()
-    files = [dev / "imitation" / "sentences.yaml", *sorted((dev / "sentences").glob("*.yaml")),
+    files = [dev / "imitation" / "sentences.yaml", dev / "imitation" / "echo_pairs.yaml", *sorted((dev / "sentences").glob("*.yaml")),
              *sorted((dev / "labels").glob("*")), *sorted((dev / "transcripts").glob("*"))]
     for path in files:
         h.update(path.name.encode())
@@ -157,13 +238,36 @@ def fit(real: list[str], hollow: list[str], backend) -> HollowGate:
     return HollowGate(clf.coef_[0], float(clf.intercept_[0]))
 
 
+def fit_echo(backend) -> tuple[EchoGate, int]:
+    import yaml
+    from sklearn.linear_model import LogisticRegression
+
+    from barraiser.grading.training import cached_embeddings
+
+    pairs = yaml.safe_load((_dev() / "imitation" / "echo_pairs.yaml").read_text(encoding="utf-8"))
+
+    def embed(texts: list[str]) -> np.ndarray:
+        return cached_embeddings(backend, texts)
+
+    rows, ys = [], []
+    for label, key in ((1, "echo"), (0, "own")):
+        for pair in pairs[key]:
+            rows.append(echo_features(pair["candidate"], pair["interviewer"], embed))
+            ys.append(label)
+    clf = LogisticRegression(C=C, class_weight="balanced", max_iter=5000).fit(np.array(rows), np.array(ys))
+    return EchoGate(clf.coef_[0], float(clf.intercept_[0])), len(ys)
+
+
 def main() -> int:
     from barraiser.grading.embeddings import get_backend
 
+    backend = get_backend()
     real, hollow = training_data()
-    gate = fit(real, hollow, get_backend())
-    np.savez_compressed(MODEL_PATH, coef=gate.coef, bias=np.array(gate.bias), data_hash=np.array(data_hash()))
-    print(f"wrote {MODEL_PATH} ({len(real)} real answers, {len(hollow)} hollow)")
+    gate = fit(real, hollow, backend)
+    echo, pairs = fit_echo(backend)
+    np.savez_compressed(MODEL_PATH, coef=gate.coef, bias=np.array(gate.bias), echo_coef=echo.coef,
+                        echo_bias=np.array(echo.bias), data_hash=np.array(data_hash()))
+    print(f"wrote {MODEL_PATH} ({len(real)} real answers, {len(hollow)} hollow; {pairs} echo pairs)")
     return 0
 
 

@@ -173,7 +173,6 @@ class LiveDetector:
         return self._detector
 
     def findings(self, tr: Transcript):
-        from barraiser.grading.detect import findings_from_scores
         from barraiser.grading.questions import raise_scores
         from barraiser.grading.units import candidate_units
 
@@ -189,9 +188,7 @@ class LiveDetector:
                 self._cache[keys[i]] = row
         if not units:
             return units, {}
-        probs = raise_scores(np.vstack([self._cache[k] for k in keys]), boost)
-        return units, findings_from_scores(units, probs, self.detector.model,
-                                           hollow=self.detector.hollow(units, probs))
+        return units, self.detector.findings(units, raise_scores(np.vstack([self._cache[k] for k in keys]), boost))
 
 
 # ---------------------------------------------------------------- the interviewer
