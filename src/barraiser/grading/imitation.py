@@ -195,13 +195,14 @@ def training_data() -> tuple[list[str], list[str]]:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         if data.get("signal") in gated:
             real += [t.strip() for t in data.get("positive") or [] if t and t.strip()]
-    corpus = yaml.safe_load((dev / "imitation" / "sentences.yaml").read_text(encoding="utf-8"))
     hollow: list[str] = []
-    for signal, parts in corpus.items():
-        if signal not in gated:
-            raise ValueError(f"dev/imitation/sentences.yaml: unknown or ungated signal {signal!r}")
-        hollow += [t.strip() for t in parts["empty"]]
-        real += [t.strip() for t in parts["substantive"]]
+    for path in sorted((dev / "imitation").glob("sentences*.yaml")):
+        corpus = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for signal, parts in corpus.items():
+            if signal not in gated:
+                raise ValueError(f"{path.name}: unknown or ungated signal {signal!r}")
+            hollow += [t.strip() for t in parts["empty"]]
+            real += [t.strip() for t in parts["substantive"]]
     # the units the train split's labels quote: real answers in real speech
     for item in load_dev_set(dev, "train"):
         units = candidate_units(item.transcript)
@@ -218,7 +219,7 @@ def training_data() -> tuple[list[str], list[str]]:
 def data_hash() -> str:
     dev = _dev()
     h = hashlib.sha256()
-    files = [dev / "imitation" / "sentences.yaml", dev / "imitation" / "echo_pairs.yaml", *sorted((dev / "sentences").glob("*.yaml")),
+    files = [*sorted((dev / "imitation").glob("*.yaml")), *sorted((dev / "sentences").glob("*.yaml")),
              *sorted((dev / "labels").glob("*")), *sorted((dev / "transcripts").glob("*"))]
     for path in files:
         h.update(path.name.encode())
@@ -244,7 +245,11 @@ def fit_echo(backend) -> tuple[EchoGate, int]:
 
     from barraiser.grading.training import cached_embeddings
 
-    pairs = yaml.safe_load((_dev() / "imitation" / "echo_pairs.yaml").read_text(encoding="utf-8"))
+    pairs: dict[str, list] = {"echo": [], "own": []}
+    for path in sorted((_dev() / "imitation").glob("echo_pairs*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for key in pairs:
+            pairs[key] += data[key]
 
     def embed(texts: list[str]) -> np.ndarray:
         return cached_embeddings(backend, texts)
