@@ -94,10 +94,12 @@ def test_the_gate_leaves_red_flags_questions_and_trade_offs_alone():
 
 def test_shipped_gate_is_fitted_on_the_current_data():
     """Edit dev/imitation/, dev/sentences/ or the train split, and this fails until the
-    gate is refitted: `.venv/bin/python -m barraiser.grading.imitation`."""
+    gates are refitted: `.venv/bin/python -m barraiser.grading.imitation`."""
     with np.load(MODEL_PATH) as z:
         assert str(z["data_hash"]) == data_hash(), "refit: .venv/bin/python -m barraiser.grading.imitation"
         assert z["coef"].shape == (384,) and np.isfinite(z["coef"]).all()
+        # reply x closest interviewer sentence, |reply - sentence|, cosine, novelty, length
+        assert z["echo_coef"].shape == (2 * 384 + 3,) and np.isfinite(z["echo_coef"]).all()
 
 
 # (interviewer turn, candidate reply) written for this file
