@@ -81,19 +81,29 @@ def gated_signals() -> frozenset[str]:
     return answer_signals() - {"tradeoff_statement"}
 
 
-class HollowGate:
-    """P(hollow) of a sentence from its (unit-norm) MiniLM embedding."""
+class _LinearGate:
+    """A logistic regression stored in imitation.npz under `PREFIX`coef / `PREFIX`bias."""
 
-    def __init__(self, coef: np.ndarray, bias: float, threshold: float = THRESHOLD):
-        self.coef, self.bias, self.threshold = coef.astype(np.float32), float(bias), threshold
+    PREFIX = ""
+    THRESHOLD = 0.5
+
+    def __init__(self, coef: np.ndarray, bias: float, threshold: float | None = None):
+        self.coef, self.bias = coef.astype(np.float32), float(bias)
+        self.threshold = self.THRESHOLD if threshold is None else threshold
 
     @classmethod
-    def load(cls, path: Path = MODEL_PATH) -> "HollowGate":
+    def load(cls, path: Path = MODEL_PATH):
         with np.load(path, allow_pickle=False) as z:
-            return cls(z["coef"], float(z["bias"]))
+            return cls(z[cls.PREFIX + "coef"], float(z[cls.PREFIX + "bias"]))
 
-    def probabilities(self, emb: np.ndarray) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-(emb @ self.coef + self.bias)))
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-(x @ self.coef + self.bias)))
+
+
+class HollowGate(_LinearGate):
+    """P(hollow) of a sentence from its (unit-norm) MiniLM embedding."""
+
+    THRESHOLD = THRESHOLD
 
     def hollow(self, units, candidates, embed) -> np.ndarray:
         """(units,) bool: which of the `candidates` (unit indices) read as hollow, alone
@@ -137,20 +147,14 @@ def echo_features(reply: str, interviewer: str, embed) -> np.ndarray:
                  min(len(cues.words(reply)), 40) / 40].astype(np.float32)
 
 
-class EchoGate:
+class EchoGate(_LinearGate):
     """P(echo) of a reply given the interviewer's turn before it."""
 
-    def __init__(self, coef: np.ndarray, bias: float, threshold: float = ECHO_THRESHOLD):
-        self.coef, self.bias, self.threshold = coef.astype(np.float32), float(bias), threshold
-
-    @classmethod
-    def load(cls, path: Path = MODEL_PATH) -> "EchoGate":
-        with np.load(path, allow_pickle=False) as z:
-            return cls(z["echo_coef"], float(z["echo_bias"]))
+    PREFIX = "echo_"
+    THRESHOLD = ECHO_THRESHOLD
 
     def probability(self, reply: str, interviewer: str, embed) -> float:
-        x = echo_features(reply, interviewer, embed)
-        return float(1.0 / (1.0 + np.exp(-(x @ self.coef + self.bias))))
+        return float(self.probabilities(echo_features(reply, interviewer, embed)))
 
     def echoes(self, units, candidates, embed) -> np.ndarray:
         """(units,) bool: which of the `candidates` (unit indices) echo the interviewer
