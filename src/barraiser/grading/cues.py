@@ -200,10 +200,14 @@ def _stem(word: str) -> str:
 _ASSENT_STEMS = {_stem(w) for w in _ASSENT}
 
 
+def content_stems(text: str) -> set[str]:
+    """Stems of the text's content words, assent words aside."""
+    return {_stem(w) for w in content_words(text)} - _ASSENT_STEMS
+
+
 def new_words(text: str, previous: str) -> set[str]:
     """Stems of the unit's content words that the interviewer did not just say (assent aside)."""
-    return ({_stem(w) for w in content_words(text)} - {_stem(w) for w in content_words(previous)}
-            - _ASSENT_STEMS)
+    return content_stems(text) - {_stem(w) for w in content_words(previous)}
 
 
 def is_echo(text: str, previous: str, *, asked: bool = False) -> bool:

@@ -200,14 +200,13 @@ def default_echo_gate() -> EchoGate:
     return EchoGate.load()
 
 
-@lru_cache(maxsize=1)
-def _hollow_gated() -> frozenset[str]:
-    return gated_signals()
-
-
-@lru_cache(maxsize=1)
-def _echo_gated() -> frozenset[str]:
-    return answer_signals()
+def _bars(model: SignalModel, thresholds: dict[str, float] | None = None) -> np.ndarray:
+    """Each signal's threshold: the model's, or the one `thresholds` gives instead."""
+    bars = model.thresholds.astype(np.float64)
+    for s, t in (thresholds or {}).items():
+        if s in model.index:
+            bars[model.index[s]] = t
+    return bars
 
 
 # A trade-off said as a preference with its price ("I'd rather page a few extra people
@@ -219,15 +218,11 @@ def _echo_gated() -> frozenset[str]:
 PREFERENCE_FLOOR = 0.3
 
 
-def _prefers(units: list[Unit]) -> np.ndarray:
-    return np.array([cues.prefers_at_a_cost(u.text) for u in units], dtype=bool)
-
-
 def raise_preferences(units: list[Unit], probs: np.ndarray, model: SignalModel,
                       thresholds: dict[str, float] | None = None) -> np.ndarray:
     """`probs` with a preference that names its price raised to tradeoff_statement's bar."""
     j = model.index["tradeoff_statement"]
-    bar = thresholds.get("tradeoff_statement", float(model.thresholds[j])) if thresholds else float(model.thresholds[j])
+    bar = _bars(model, thresholds)[j]
     rows = np.nonzero((probs[:, j] >= PREFERENCE_FLOOR) & (probs[:, j] < bar))[0]
     rows = [k for k in rows if cues.prefers_at_a_cost(units[k].text)]
     if not rows:
@@ -237,11 +232,10 @@ def raise_preferences(units: list[Unit], probs: np.ndarray, model: SignalModel,
     return probs
 
 
-def preference_bars(units: list[Unit], bars: np.ndarray, model: SignalModel) -> np.ndarray:
-    """(units, signals) bars, with tradeoff_statement's lowered to PREFERENCE_FLOOR where a
-    unit prefers at a cost (what `raise_preferences` will count), for the cascade."""
+def preference_bars(prefers: np.ndarray, bars: np.ndarray, model: SignalModel) -> np.ndarray:
+    """(units, signals) bars, with tradeoff_statement's lowered to PREFERENCE_FLOOR for the
+    units that prefer at a cost (`prefers`: what `raise_preferences` will count), for the cascade."""
     j = model.index["tradeoff_statement"]
-    prefers = _prefers(units)
     if not prefers.any():
         return bars
     bars = np.array(bars, dtype=np.float64)
@@ -379,14 +373,15 @@ class Detector:
         m = self.model
         if not self.check_imitation or not units:
             return findings_from_scores(units, probs, m, thresholds)
-        probs = raise_preferences(units, probs, m, thresholds)
-        bars = np.array([(thresholds or {}).get(s, float(m.thresholds[j])) for j, s in enumerate(m.signal_ids)])
+        # (the hollow gate leaves trade-offs alone, so raising preferences, which
+        # findings_from_scores does, changes none of the units it reads)
+        bars = _bars(m, thresholds)
         held = np.zeros(probs.shape, dtype=bool)
-        cols = [m.index[s] for s in sorted(_hollow_gated())]
+        cols = [m.index[s] for s in sorted(gated_signals())]
         over = np.nonzero((probs[:, cols] >= bars[cols]).any(1))[0]
         held[np.ix_((self._hollow_gate or default_hollow_gate()).hollow(units, over, self._embed), cols)] = True
         echo_gate = self._echo_gate or default_echo_gate()
-        echo_signals = sorted(_echo_gated())
+        echo_signals = sorted(answer_signals())
         cols = [m.index[s] for s in echo_signals]
         checked: set[int] = set()
         while True:
@@ -439,7 +434,8 @@ class Detector:
         estimate = m.gate.estimate(static, rest, p_ngram)
         share = m.embedding_share
         probs = share / (1.0 + np.exp(-estimate)) + (1.0 - share) * p_ngram
-        first_bars = lowered_bars(preference_bars(units, np.broadcast_to(m.thresholds, estimate.shape), m), boost)
+        prefers = np.array([cues.prefers_at_a_cost(t) for t in texts], dtype=bool)
+        first_bars = lowered_bars(preference_bars(prefers, np.broadcast_to(m.thresholds, estimate.shape), m), boost)
         reach = m.gate.reachable(estimate, p_ngram, first_bars, share)
         # The form rules cost more than the gate (regexes per unit and signal), so they
         # run only on units the gate leaves in; a higher bar never reaches more units.
@@ -465,7 +461,7 @@ class Detector:
             for s, least in weakest_counted(unit_findings(units, known, m)).items():
                 j = m.index[s]
                 bars[j] = max(bars[j], least)
-            bars = lowered_bars(preference_bars(units, np.broadcast_to(bars, estimate.shape), m), boost)
+            bars = lowered_bars(preference_bars(prefers, np.broadcast_to(bars, estimate.shape), m), boost)
             reach = may & m.gate.reachable(estimate, p_ngram, bars, share)
         embed(np.nonzero(reach.any(1) & ~done)[0])
         self.embedded = int(done.sum())
@@ -491,10 +487,10 @@ def unit_findings(units: list[Unit], probs: np.ndarray, model: SignalModel,
     """Every unit over its signal's threshold that the form rules allow, in order.
     `held_back` (units, signals) marks what reads as imitation (Detector.findings)."""
     out: dict[str, list[Finding]] = {s: [] for s in SIGNAL_IDS}
+    bars = _bars(model, thresholds)
     for s in SIGNAL_IDS:
         j = model.index[s]
-        thr = thresholds[s] if thresholds and s in thresholds else float(model.thresholds[j])
-        for k in np.nonzero(probs[:, j] >= thr)[0]:
+        for k in np.nonzero(probs[:, j] >= bars[j])[0]:
             u = units[k]
             if (held_back is not None and held_back[k, j]) or not allowed(s, u):
                 continue

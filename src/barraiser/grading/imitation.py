@@ -39,11 +39,10 @@ but clarifying_question, and only after an interviewer turn with content to echo
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-
-from barraiser.content.models import SIGNAL_IDS
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "imitation.npz"
 # A unit is hollow when P(hollow) exceeds this, alone and read with the next unit.
@@ -67,13 +66,16 @@ ECHO_MIN_CONTENT = 8
 ECHO_SENTENCES = 2
 
 
+@lru_cache(maxsize=1)
 def answer_signals() -> frozenset[str]:
-    """The signals whose answers the gate is fitted on: the positive ones but the question."""
-    from barraiser.grading.detect import RED_FLAGS
+    """The signals the gates are fitted on, and the echo gate applies to: the rubric's
+    positive signals but the question."""
+    from barraiser.content.rubric import rubric
 
-    return frozenset(s for s in SIGNAL_IDS if s not in RED_FLAGS and s != "clarifying_question")
+    return frozenset(s.id for s in rubric().signals if s.kind == "positive") - {"clarifying_question"}
 
 
+@lru_cache(maxsize=1)
 def gated_signals() -> frozenset[str]:
     """The signals the gate applies to. A trade-off is abstract by nature ("we give up
     some speed to keep precision high") and reads as hollow too often: read alone, 5 of
@@ -141,8 +143,8 @@ def echo_features(reply: str, interviewer: str, embed) -> np.ndarray:
     said, v = vectors[:-1], vectors[-1]
     cos = said @ v
     best = said[int(cos.argmax())]
-    own = {cues._stem(w) for w in cues.content_words(reply)} - cues._ASSENT_STEMS
-    novelty = len(cues.new_words(reply, interviewer)) / len(own) if own else 0.0
+    own = cues.content_stems(reply)
+    novelty = len(own - cues.content_stems(interviewer)) / len(own) if own else 0.0
     return np.r_[v * best, np.abs(v - best), cos.max(), novelty,
                  min(len(cues.words(reply)), 40) / 40].astype(np.float32)
 
