@@ -84,6 +84,58 @@ def test_one_failure_with_a_comma_and_an_or_is_not_two_failure_modes():
                           "and it reads a private message aloud to the whole car.")
 
 
+def test_a_second_failure_said_in_the_first_ones_wake_counts(detector):
+    # The second way leans on the first ("And a column called revenue...") and reads
+    # weakly alone; after a clear first failure in the same answer it is the second way.
+    text = interview(
+        ("Interviewer", "Design a tool that turns questions into SQL for analysts."),
+        ("Cand", "End to end: the analyst types a question, we find the tables that matter, a model writes "
+                 "the query, and we show it with a plain-English restatement before anything runs."),
+        ("Interviewer", "What are you worried about?"),
+        ("Cand", "It joins the wrong tables and hands back a number that looks perfectly plausible. And a column "
+                 "called revenue means gross to sales and net to finance, so half the company gets the wrong "
+                 "figure."), step=40)
+    found = signals(detector, text)["failure_modes"]
+    assert found.present
+    # present from the second way on: the follower's time, not the first sentence's
+    assert found.first_at_s > min(e.at_s for e in found.evidence)
+    assert any(e.quote.startswith("And a column called revenue") and e.at_s == found.first_at_s
+               for e in found.evidence)
+
+
+def test_a_failure_followed_only_by_other_talk_is_still_one_failure():
+    """The follower must come right after a finding, in the same turn, and score
+    FOLLOWER_BAR: a weak sentence in the next turn, or further on, is not a second way."""
+    import numpy as np
+
+    from barraiser.content.models import SIGNAL_IDS
+    from barraiser.grading.detect import FOLLOWER_BAR, FOLLOWER_REACH, default_model, findings_from_scores
+    from barraiser.grading.units import candidate_units
+
+    text = interview(
+        ("Interviewer", "What goes wrong?"),
+        ("Cand", "It pages the wrong team at night. I keep a log. We review it weekly. Then we tidy the rules."),
+        ("Interviewer", "Anything else?"),
+        ("Cand", "A renamed service breaks the routing."))
+    units = candidate_units(read_text(text, name="t.md", candidate="Cand"))
+    assert [u.turn for u in units].count(units[0].turn) == 4 and FOLLOWER_REACH < 3
+    model = default_model()
+    fm = model.index["failure_modes"]
+
+    def found(scores: dict[int, float]) -> list:
+        probs = np.zeros((len(units), len(SIGNAL_IDS)))
+        for k, p in scores.items():
+            probs[k, fm] = p
+        return findings_from_scores(units, probs, model)["failure_modes"]
+
+    first = 0.9
+    assert found({0: first}) == []
+    assert [f.unit for f in found({0: first, 1: FOLLOWER_BAR})] == [units[1].position, units[0].position]
+    assert found({0: first, 1: FOLLOWER_BAR - 0.01}) == []
+    assert found({0: first, 3: FOLLOWER_BAR + 0.1}) == []  # beyond reach
+    assert found({0: first, 4: FOLLOWER_BAR + 0.1}) == []  # the next turn
+
+
 def test_problems_of_today_before_any_design_are_not_failure_modes(detector):
     text = interview(
         ("Interviewer", "Design an assistant that routes on-call alerts."),

@@ -421,7 +421,8 @@ class Detector:
 
         Two rounds: first the units whose estimate already makes them a finding, then,
         knowing each signal's strongest finding so far, only the units that could still
-        clear RELATIVE_FLOOR of it (weaker ones would be dropped by that rule anyway)."""
+        clear RELATIVE_FLOOR of it (weaker ones would be dropped by that rule anyway).
+        Last, the sentences just after a failure-mode finding (see _failure_follower)."""
         m = self.model
         if not units:
             return np.zeros((0, len(m.signal_ids)))
@@ -464,6 +465,11 @@ class Detector:
             bars = lowered_bars(preference_bars(prefers, np.broadcast_to(bars, estimate.shape), m), boost)
             reach = may & m.gate.reachable(estimate, p_ngram, bars, share)
         embed(np.nonzero(reach.any(1) & ~done)[0])
+        # A sentence right after a failure mode counts from FOLLOWER_BAR, far below the
+        # bars the gate is calibrated for: the few such sentences are embedded outright.
+        fm = m.index["failure_modes"]
+        anchors = done & (raise_scores(probs, boost)[:, fm] >= m.thresholds[fm])
+        embed(np.nonzero(_follower_rows(units, anchors) & ~done)[0])
         self.embedded = int(done.sum())
         return probs
 
@@ -526,17 +532,57 @@ def findings_from_scores(units: list[Unit], probs: np.ndarray, model: SignalMode
         sketched = out["flow_sketched"][0].unit
         fm = out["failure_modes"] = [f for f in fm if f.unit >= sketched]
     if fm:
-        multi = [f for f in fm if _names_several(f.quote)]
-        if len(fm) >= 2:
-            second = fm[1]
-            first_multi = multi[0] if multi else None
-            start = first_multi if first_multi and first_multi.at_s <= second.at_s else second
-            out["failure_modes"] = [start] + [f for f in fm if f is not start]
-        elif multi:
-            out["failure_modes"] = multi
+        # The second way is found where it is said: a second finding, one sentence
+        # naming several, or the sentence right after a finding that goes on to the
+        # next way in its wake ("And a card-testing attack slips under the score.").
+        seconds = fm[1:2] + [f for f in fm if _names_several(f.quote)][:1]
+        follower = _failure_follower(units, probs, model, fm, held_back)
+        if follower is not None:
+            seconds.append(follower)
+        if seconds:
+            start = min(seconds, key=lambda f: f.at_s)
+            out["failure_modes"] = [start] + [f for f in fm if f.unit != start.unit]
         else:
             out["failure_modes"] = []
     return out
+
+
+# How strongly a sentence that follows a failure mode in the same turn must read as
+# one to count as the second way, and how far after it it may be. Said in the first
+# one's wake, the second way leans on it and scores low alone (out of author, labelled
+# second ways scored 0.13-0.30 after firsts over 0.5). Chosen out of author
+# (2026-11-25, docs/grading.md): failure_modes F1 0.83 -> 0.89, verdicts 73.2% -> 74.4%.
+FOLLOWER_BAR = 0.2
+FOLLOWER_REACH = 2
+
+
+def _follower_rows(units: list[Unit], anchors: np.ndarray) -> np.ndarray:
+    """Units within FOLLOWER_REACH after an anchor unit, in the same turn."""
+    out = np.zeros(len(units), dtype=bool)
+    for k in np.nonzero(anchors)[0]:
+        for n in range(k + 1, min(len(units), k + 1 + FOLLOWER_REACH)):
+            if units[n].turn != units[k].turn:
+                break
+            out[n] = True
+    return out
+
+
+def _failure_follower(units: list[Unit], probs: np.ndarray, model: SignalModel,
+                      found: list[Finding], held_back: np.ndarray | None) -> Finding | None:
+    """The first sentence, within FOLLOWER_REACH after a failure-mode finding in the same
+    turn, that scores FOLLOWER_BAR or more for failure modes (and passes the same checks)."""
+    j = model.index["failure_modes"]
+    by_position = {u.position: k for k, u in enumerate(units)}
+    for f in found:
+        k = by_position[f.unit]
+        for n in range(k + 1, min(len(units), k + 1 + FOLLOWER_REACH)):
+            u = units[n]
+            if u.turn != units[k].turn:
+                break
+            if (probs[n, j] >= FOLLOWER_BAR and allowed("failure_modes", u)
+                    and not (held_back is not None and held_back[n, j])):
+                return Finding("failure_modes", u.position, u.turn, u.at_s, u.text, round(float(probs[n, j]), 3))
+    return None
 
 
 def weakest_counted(found: dict[str, list[Finding]], floor: float = RELATIVE_FLOOR) -> dict[str, float]:
