@@ -29,8 +29,8 @@ import yaml
 
 from barraiser.content.models import SIGNAL_IDS
 from barraiser.grading import cues
-from barraiser.grading.detect import (FLOOR_EXEMPT, MODEL_PATH, RELATIVE_FLOOR, SignalModel,
-                                       findings_from_scores)
+from barraiser.grading.detect import (FLOOR_EXEMPT, MODEL_PATH, RED_FLAGS, RELATIVE_FLOOR,
+                                       SignalModel, findings_from_scores)
 from barraiser.grading.embeddings import get_backend
 from barraiser.grading.lexical import TOKEN, LexicalModel
 from barraiser.grading.questions import QuestionTopics
@@ -45,6 +45,10 @@ CUE_SCALE = 1.0
 DEFAULT_C = 32.0
 CACHE = REPO / ".cache"
 THRESHOLD_GRID = [round(x, 2) for x in np.arange(0.30, 0.96, 0.05)]
+# Measured out of author and on dev/pending (2026-11-25, docs/grading.md, tenth round):
+# with F1 for every signal, technical_kpi_goal's bar fell to 0.35 and verdicts to 72.0%
+# and 69.2%; with beta 0.5 for red flags, 76.8% and 76.9%.
+RED_FLAG_BETA = 0.5
 DEFAULT_THRESHOLD = 0.5
 
 
@@ -293,6 +297,9 @@ def tune_thresholds(examples: list[TranscriptExamples], probs: list[np.ndarray],
     A signal found at the wrong time (more than 30 s from the label) counts half as a
     hit and half as a false alarm: presence alone would favour low thresholds for
     signals most candidates show, whose first hit then lands minutes early.
+
+    Red flags are tuned for F-beta with beta RED_FLAG_BETA, which weighs precision
+    above recall: a false red flag takes a verdict down, a missed one rarely moves it.
     """
     from barraiser.grading.evaluation import TIME_TOLERANCE_S
 
@@ -314,7 +321,9 @@ def tune_thresholds(examples: list[TranscriptExamples], probs: list[np.ndarray],
                 fn += (not found) and want
             tp_eff = timely + 0.5 * untimely
             fp_eff = fp + 0.5 * untimely
-            score = 2 * tp_eff / (2 * tp_eff + fp_eff + fn) if tp_eff + fp_eff + fn else 1.0
+            b2 = RED_FLAG_BETA ** 2 if s in RED_FLAGS else 1.0
+            denominator = (1 + b2) * tp_eff + b2 * fn + fp_eff
+            score = (1 + b2) * tp_eff / denominator if denominator else 1.0
             presence_f1 = 2 * (timely + untimely) / (2 * (timely + untimely) + fp + fn) if timely + untimely + fp + fn else 1.0
             key = (round(score, 3), -abs(t - 0.55))
             if best_key is None or key > best_key:
