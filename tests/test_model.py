@@ -104,3 +104,25 @@ def test_the_gate_is_calibrated_on_what_the_grader_reports():
     assert found[:, 1].tolist() == [True, True, True]
     found = reported(p, ~allowed, np.array([0.4, 0.4]), np.array([0, 0, 1]), 0.7, np.array([True, False]))
     assert not found.any()
+
+
+def test_red_flags_are_tuned_to_weigh_a_false_alarm_above_a_miss():
+    from barraiser.grading.training import RED_FLAG_BETA, timing_aware_f
+
+    assert RED_FLAG_BETA < 1
+    # 8 on time; one more false alarm versus one more miss
+    one_false_alarm, one_miss = (8, 0, 1, 0), (8, 0, 0, 1)
+    assert timing_aware_f(*one_false_alarm) == pytest.approx(timing_aware_f(*one_miss))
+    assert timing_aware_f(*one_false_alarm, RED_FLAG_BETA) < timing_aware_f(*one_miss, RED_FLAG_BETA)
+    # a finding at the wrong time is half a hit and half a false alarm
+    assert timing_aware_f(0, 2, 0, 0) == pytest.approx(timing_aware_f(1, 0, 1, 0))
+    assert timing_aware_f(0, 0, 0, 0) == 1.0
+
+
+def test_shipped_thresholds_respect_the_training_floors():
+    from barraiser.grading.training import MIN_THRESHOLD, THRESHOLD_GRID
+
+    model = SignalModel.load(MODEL_PATH)
+    for signal, floor in MIN_THRESHOLD.items():
+        assert model.thresholds[model.index[signal]] >= floor - 1e-6
+    assert all(min(THRESHOLD_GRID) - 1e-6 <= t <= max(THRESHOLD_GRID) + 1e-6 for t in model.thresholds)
