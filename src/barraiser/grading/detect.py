@@ -556,14 +556,16 @@ FOLLOWER_BAR = 0.2
 FOLLOWER_REACH = 2
 
 
+def _following(units: list[Unit], k: int, reach: int) -> list[int]:
+    """Indices of the (at most `reach`) units right after unit k in the same turn."""
+    return [n for n in range(k + 1, min(len(units), k + 1 + reach)) if units[n].turn == units[k].turn]
+
+
 def _follower_rows(units: list[Unit], anchors: np.ndarray) -> np.ndarray:
     """Units within FOLLOWER_REACH after an anchor unit, in the same turn."""
     out = np.zeros(len(units), dtype=bool)
     for k in np.nonzero(anchors)[0]:
-        for n in range(k + 1, min(len(units), k + 1 + FOLLOWER_REACH)):
-            if units[n].turn != units[k].turn:
-                break
-            out[n] = True
+        out[_following(units, int(k), FOLLOWER_REACH)] = True
     return out
 
 
@@ -574,11 +576,8 @@ def _failure_follower(units: list[Unit], probs: np.ndarray, model: SignalModel,
     j = model.index["failure_modes"]
     by_position = {u.position: k for k, u in enumerate(units)}
     for f in found:
-        k = by_position[f.unit]
-        for n in range(k + 1, min(len(units), k + 1 + FOLLOWER_REACH)):
+        for n in _following(units, by_position[f.unit], FOLLOWER_REACH):
             u = units[n]
-            if u.turn != units[k].turn:
-                break
             if (probs[n, j] >= FOLLOWER_BAR and allowed("failure_modes", u)
                     and not (held_back is not None and held_back[n, j])):
                 return Finding("failure_modes", u.position, u.turn, u.at_s, u.text, round(float(probs[n, j]), 3))
@@ -600,15 +599,15 @@ def weakest_counted(found: dict[str, list[Finding]], floor: float = RELATIVE_FLO
 
 def _set_aside_after(units: list[Unit], k: int, reach: int = 2) -> bool:
     """Are the ideas of unit k deferred or rejected in the next sentences of the same turn?"""
-    following = [u.text for u in units[k + 1:k + 1 + reach] if u.turn == units[k].turn]
+    following = [units[n].text for n in _following(units, k, reach)]
     return any(_DEFERRAL.search(t) or _SET_ASIDE.search(t) for t in following)
 
 
 def _model_has_reason(units: list[Unit], k: int) -> bool:
     """Is the model named in unit k given a product reason, there or in the next sentence?"""
     text = units[k].text
-    if k + 1 < len(units) and units[k + 1].turn == units[k].turn:
-        text += " " + units[k + 1].text
+    for n in _following(units, k, 1):
+        text += " " + units[n].text
     return bool(_PRODUCT_REASON.search(text)) and not _HYPE.search(text)
 
 
